@@ -1,0 +1,215 @@
+package io.avstream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import io.avstream.deploy.cli.LocalStack;
+import io.avstream.deploy.local.EmbeddedKafka;
+import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.synthetic.SyntheticActor;
+import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.DeadLetter;
+import io.avstream.schemas.Label;
+import io.avstream.schemas.MocapFrame;
+import io.avstream.schemas.Prediction;
+import io.avstream.schemas.VertexLayout;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on a real broker and a Flink MiniCluster: MoCap frames written to Kafka, the job
+ * run with exactly-once delivery, predictions read back {@code read_committed}.
+ */
+class MocapPipelineITCase {
+
+    private static final int STREAMS = 3;
+    private static final int SECONDS = 10;
+    private static final int FPS = 25;
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void writesExactlyOneCommittedPredictionPerWindow() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String in = "mocap-" + run;
+        String out = "predictions-" + run;
+        String dlq = "deadletter-" + run;
+        kafka.createTopic(in, 3);
+        kafka.createTopic(out, 2);
+        kafka.createTopic(dlq, 1);
+
+        // 3 streams x 10 s at 25 fps from a whole second; some frames swapped (out of order by one
+        // frame), some sent twice, and three bad records in between
+        long baseUs = (System.currentTimeMillis() / 1000 - 120) * 1_000_000L;
+        int badRecords = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
+            List<SyntheticActor> actors = new ArrayList<>();
+            for (int s = 0; s < STREAMS; s++) {
+                actors.add(SyntheticActor.builder().setStreamId("it-" + s).setSeed(100 + s).build());
+            }
+            ProducerRecord<byte[], byte[]> held = null;
+            for (int i = 0; i < SECONDS * FPS; i++) {
+                List<ProducerRecord<byte[], byte[]>> tick = new ArrayList<>();
+                for (SyntheticActor a : actors) {
+                    SyntheticActor.Frame f = a.next();
+                    MocapFrame frame = MocapFrame.newBuilder()
+                            .setStreamId(a.streamId()).setSeq(f.index())
+                            .setCaptureTimeUs(baseUs + f.index() * 1_000_000L / FPS)
+                            .setTopology(a.topologyId()).setVertexCount(a.vertexCount())
+                            .setLayout(VertexLayout.XYZ_F32LE).setVertices(MocapKafkaProducer.encode(f.vertices()))
+                            .setAnnotation(f.label()).build();
+                    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(in, key(a.streamId()), codec.encode(frame));
+                    if (a == actors.get(0) && i % 25 == 3) {
+                        held = r; // sent after the stream's next frame
+                        continue;
+                    }
+                    tick.add(r);
+                    if (a == actors.get(0) && held != null) {
+                        tick.add(held);
+                        held = null;
+                    }
+                    if (i % 50 == 7) {
+                        tick.add(r); // duplicate
+                    }
+                }
+                for (ProducerRecord<byte[], byte[]> r : tick) {
+                    producer.send(r);
+                }
+                if (i % 80 == 40) {
+                    producer.send(new ProducerRecord<>(in, key("it-0"), "garbage".getBytes(StandardCharsets.UTF_8)));
+                    badRecords++;
+                }
+            }
+            producer.flush();
+        }
+
+        Map<String, String> settings = new HashMap<>();
+        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(JobOptions.MOCAP_TOPIC.key(), in);
+        settings.put(JobOptions.ACTION_TOPIC.key(), out);
+        settings.put(JobOptions.DEADLETTER_TOPIC.key(), dlq);
+        settings.put(JobOptions.GROUP_ID.key(), "it-" + run);
+        settings.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "it-" + run);
+        settings.put(JobOptions.DELIVERY.key(), "exactly-once");
+        settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500ms");
+        settings.put(JobOptions.BOUNDED.key(), "true");
+        settings.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
+        JobConfig config = JobConfig.fromMap(settings);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, LocalStack.flinkConfiguration(2));
+        AvstreamJob.configureEnvironment(env, config.flink());
+        AvstreamJob.build(env, config.flink(), AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties()));
+        env.execute("mocap-it");
+
+        // windows [k, k+2) s for k = 0..8 are full; [-1, 1) and [9, 11) hold half the frames and are skipped
+        Set<String> expected = new TreeSet<>();
+        for (int s = 0; s < STREAMS; s++) {
+            for (int k = 0; k <= SECONDS - 2; k++) {
+                expected.add("it-" + s + "@" + k);
+            }
+        }
+        List<Prediction> predictions = readAll(out, Prediction.class, expected.size());
+        List<String> windows = new ArrayList<>();
+        for (Prediction p : predictions) {
+            windows.add(p.getStreamId() + "@" + (p.getWindowStartUs() - baseUs) / 1_000_000L);
+        }
+        assertThat(windows).as("no duplicates").doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(windows)).as("no gaps").isEqualTo(expected);
+        assertThat(new HashSet<>(predictions.stream().map(Prediction::getPredictionId).toList())).hasSize(expected.size());
+
+        for (Prediction p : predictions) {
+            assertThat(p.getTask()).isEqualTo("action");
+            assertThat(p.getModelName()).isEqualTo("stmt-small");
+            assertThat(p.getWindowEndUs() - p.getWindowStartUs()).isEqualTo(2_000_000L);
+            assertThat(p.getLabels()).hasSize(3);
+            List<Float> scores = p.getLabels().stream().map(Label::getScore).toList();
+            assertThat(scores).isSortedAccordingTo((a, b) -> Float.compare(b, a));
+            assertThat(p.getAnnotation()).isNotNull();
+            var l = p.getLatency();
+            assertThat(l.getCaptureTimeUs()).isEqualTo(p.getWindowEndUs() - 1_000_000L / FPS);
+            assertThat(l.getKafkaAppendTimeUs()).isPositive();
+            assertThat(l.getWindowCloseUs()).isGreaterThanOrEqualTo(l.getKafkaAppendTimeUs());
+            assertThat(l.getInferenceStartUs()).isGreaterThanOrEqualTo(l.getWindowCloseUs() - 1000);
+            assertThat(l.getInferenceEndUs()).isGreaterThanOrEqualTo(l.getInferenceStartUs());
+            assertThat(l.getEmitTimeUs()).isGreaterThanOrEqualTo(l.getInferenceEndUs());
+            assertThat(l.getBatchSize()).isBetween(1, 16);
+        }
+
+        List<DeadLetter> dead = readAll(dlq, DeadLetter.class, badRecords);
+        assertThat(dead).hasSize(badRecords).allSatisfy(d -> assertThat(d.getReason()).isEqualTo("UNDECODABLE"));
+    }
+
+    private static byte[] key(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p);
+    }
+
+    /** Reads a topic read_committed until {@code expected} records arrived, then 2 s more to catch extras. */
+    private static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> readAll(String topic, Class<T> type, int expected)
+            throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        AvroCodec<T> codec = AvroCodec.forClass(type);
+        List<T> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long extraUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, extraUntil)) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(codec.decode(r.value()));
+                }
+                if (out.size() >= expected && extraUntil == Long.MAX_VALUE) {
+                    extraUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,136 @@
+package io.avstream.ingest.validate;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import io.avstream.ingest.kafka.RawRecord;
+import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.DeadLetter;
+import io.avstream.schemas.EpochMicros;
+import io.avstream.schemas.ReasonCode;
+import io.avstream.schemas.SchemaMismatchException;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Decodes the Avro records of one input topic and validates them: the checks every record type
+ * shares (size, key, stream id, sequence number, timestamp) here, the payload checks of the record
+ * type in {@link #validate}. A record that cannot be used raises a {@link Rejection} with its reason.
+ *
+ * @param <T> the record type of the topic
+ */
+public abstract class RecordDecoder<T extends SpecificRecordBase> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Class<T> type;
+    private final AvroCodec<T> codec;
+    protected final InputLimits limits;
+
+    protected RecordDecoder(Class<T> type, InputLimits limits) {
+        this.type = type;
+        this.codec = AvroCodec.forClass(type);
+        this.limits = limits;
+    }
+
+    /** The record type. */
+    public Class<T> type() {
+        return type;
+    }
+
+    public InputLimits limits() {
+        return limits;
+    }
+
+    /** Decodes and validates one record; throws {@link Rejection} with the reason it cannot be used. */
+    public T decode(RawRecord raw) throws Rejection {
+        byte[] value = raw.value;
+        if (value == null || value.length == 0) {
+            throw new Rejection(ReasonCode.UNDECODABLE, "empty value");
+        }
+        if (value.length > limits.maxPayloadBytes()) {
+            throw new Rejection(ReasonCode.OVERSIZED,
+                    "record of " + value.length + " bytes exceeds the limit of " + limits.maxPayloadBytes());
+        }
+        T record;
+        try {
+            record = codec.decode(value);
+        } catch (SchemaMismatchException e) {
+            throw new Rejection(ReasonCode.WRONG_SCHEMA, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new Rejection(ReasonCode.UNDECODABLE, "not an Avro record: " + e.getMessage());
+        }
+        String streamId = streamId(record);
+        if (raw.key == null) {
+            throw new Rejection(ReasonCode.MISSING_KEY, "record has no key; the key must be the stream id");
+        }
+        if (!streamId.equals(new String(raw.key, StandardCharsets.UTF_8))) {
+            throw new Rejection(ReasonCode.KEY_MISMATCH, "key '" + new String(raw.key, StandardCharsets.UTF_8)
+                    + "' differs from the payload's stream id '" + streamId + "'");
+        }
+        if (streamId.isEmpty() || streamId.length() > limits.maxStreamIdLength()) {
+            throw new Rejection(ReasonCode.WRONG_SIZE, "stream id length " + streamId.length()
+                    + " outside 1.." + limits.maxStreamIdLength());
+        }
+        long seq = seq(record);
+        if (seq < 0) {
+            throw new Rejection(ReasonCode.BAD_SEQUENCE, "negative sequence number " + seq);
+        }
+        long ts = captureTimeUs(record);
+        long now = EpochMicros.now();
+        if (ts < limits.minTimestampUs()) {
+            throw new Rejection(ReasonCode.BAD_TIMESTAMP, "capture time " + ts + " us is before the floor " + limits.minTimestampUs());
+        }
+        if (ts > now + limits.maxFutureSkewUs()) {
+            throw new Rejection(ReasonCode.BAD_TIMESTAMP, "capture time " + ts + " us is " + (ts - now) / 1000
+                    + " ms in the future (limit " + limits.maxFutureSkewUs() / 1000 + " ms)");
+        }
+        validate(record);
+        return record;
+    }
+
+    /** Payload checks of the record type. */
+    protected abstract void validate(T record) throws Rejection;
+
+    /** The record's stream id. */
+    public abstract String streamId(T record);
+
+    /** The record's per-stream sequence number. */
+    public abstract long seq(T record);
+
+    /** The record's capture time, epoch microseconds: its event time. */
+    public abstract long captureTimeUs(T record);
+
+    /** Builds the dead letter of a refused record. */
+    public DeadLetter deadLetter(RawRecord raw, Rejection r) {
+        byte[] value = raw.value == null ? new byte[0] : raw.value;
+        int keep = Math.min(value.length, limits.deadLetterPayloadLimit());
+        return DeadLetter.newBuilder()
+                .setReason(r.reason().name())
+                .setDetail(r.detail())
+                .setSourceTopic(raw.topic == null ? "" : raw.topic)
+                .setSourcePartition(raw.partition)
+                .setSourceOffset(raw.offset)
+                .setSourceTimestampUs(raw.timestampMs * 1000L)
+                .setKey(raw.key == null ? null : ByteBuffer.wrap(raw.key))
+                .setPayload(ByteBuffer.wrap(value, 0, keep).slice())
+                .setPayloadSize(value.length)
+                .setStreamId(raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8))
+                .setDeadLetteredAtUs(EpochMicros.now())
+                .build();
+    }
+
+    /** Index of the first NaN or infinite float of a little-endian float32 payload, or -1. */
+    protected static int firstNonFinite(ByteBuffer le) {
+        ByteBuffer b = le.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int n = b.remaining() / 4;
+        int base = b.position();
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(b.getFloat(base + 4 * i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

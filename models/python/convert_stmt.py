@@ -1,0 +1,135 @@
+"""Converts a checkpoint of the published STMT model into an avstream model package.
+
+    /usr/bin/python3 models/python/convert_stmt.py CHECKPOINT.pth --out DIR [--labels FILE] [--name NAME]
+
+The checkpoint may be a bare state_dict or a dict holding it under 'model_state_dict',
+'state_dict' or 'model' (the published training script saves {'epoch', 'state_dict', ...});
+'module.' prefixes (DataParallel) are removed. The model is the full-size configuration; the
+class count is read from the checkpoint (56 for the published model). Any missing or unexpected
+key, or a shape mismatch, stops the conversion with the list of offending keys.
+
+labels.txt: --labels FILE (one name per line, in class-index order) or, by default, one line per
+class of the form 'kit_<id>' where <id> is the dataset's original action id (0..59 without 30,
+39, 57 and 58, in order), since the published code carries no class names.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import OrderedDict
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from avstream_models.packaging import write_package  # noqa: E402
+from avstream_models.stmt import STMT, full_config  # noqa: E402
+
+SKIPPED_IDS = (30, 39, 57, 58)
+
+
+class ConversionError(Exception):
+    pass
+
+
+def default_labels(num_classes: int):
+    ids = [i for i in range(60) if i not in SKIPPED_IDS]
+    if num_classes == len(ids):
+        return [f"kit_{i}" for i in ids]
+    return [f"class_{i}" for i in range(num_classes)]
+
+
+def extract_state_dict(obj) -> "OrderedDict[str, torch.Tensor]":
+    if isinstance(obj, torch.nn.Module):
+        obj = obj.state_dict()
+    if not isinstance(obj, dict):
+        raise ConversionError(f"checkpoint holds a {type(obj).__name__}, not a state_dict")
+    for key in ("model_state_dict", "state_dict", "model"):
+        if key in obj and isinstance(obj[key], (dict, torch.nn.Module)):
+            return extract_state_dict(obj[key])
+    tensors = OrderedDict((k, v) for k, v in obj.items() if isinstance(v, torch.Tensor))
+    if not tensors:
+        raise ConversionError(f"no tensors in checkpoint (top-level keys: {sorted(obj)[:10]})")
+    out = OrderedDict()
+    for k, v in tensors.items():
+        while k.startswith("module."):
+            k = k[len("module."):]
+        out[k] = v
+    return out
+
+
+def num_classes_of(sd) -> int:
+    w = sd.get("mlp_head.5.weight")
+    if w is None or w.dim() != 2:
+        raise ConversionError("checkpoint has no 'mlp_head.5.weight' (the classifier's last layer)")
+    return int(w.shape[0])
+
+
+def check_compatible(model: STMT, sd) -> None:
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in sd]
+    unexpected = [k for k in sd if k not in expected]
+    mismatched = [f"{k}: checkpoint {list(sd[k].shape)} vs model {list(expected[k].shape)}"
+                  for k in expected if k in sd and sd[k].shape != expected[k].shape]
+    if missing or unexpected or mismatched:
+        lines = ["checkpoint does not match the full-size STMT architecture:"]
+        for title, items in (("missing keys", missing), ("unexpected keys", unexpected),
+                             ("shape mismatches", mismatched)):
+            if items:
+                lines.append(f"  {title} ({len(items)}):")
+                lines.extend(f"    {x}" for x in items)
+        raise ConversionError("\n".join(lines))
+
+
+def load_model(checkpoint_path: str) -> STMT:
+    try:
+        obj = torch.load(checkpoint_path, map_location="cpu")
+    except Exception as e:  # noqa: BLE001
+        raise ConversionError(f"cannot read {checkpoint_path}: {e}") from e
+    sd = extract_state_dict(obj)
+    model = STMT(full_config(num_classes=num_classes_of(sd)))
+    check_compatible(model, sd)
+    model.load_state_dict(sd, strict=True)
+    return model.eval()
+
+
+def convert(checkpoint_path: str, out_dir: str, labels=None, name: str = "stmt-official") -> dict:
+    model = load_model(checkpoint_path)
+    n = model.cfg.num_classes
+    labels = labels or default_labels(n)
+    if len(labels) != n:
+        raise ConversionError(f"{len(labels)} labels given, checkpoint has {n} classes")
+    return write_package(
+        model, out_dir, name, labels,
+        description=("STMT (Spatial-Temporal Mesh Transformer, CVPR 2023) action recogniser on 24 frames x "
+                     "128 mesh vertices with their geodesic distances; full-size configuration."),
+        weights={"kind": "official-converted",
+                 "note": f"converted from {os.path.basename(checkpoint_path)} by models/python/convert_stmt.py"},
+        script="models/python/convert_stmt.py", seed=None)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("checkpoint")
+    ap.add_argument("--out", required=True, help="package directory to write")
+    ap.add_argument("--labels", help="label names, one per line, in class-index order")
+    ap.add_argument("--name", default="stmt-official")
+    args = ap.parse_args(argv)
+    labels = None
+    if args.labels:
+        with open(args.labels) as f:
+            labels = [ln.strip() for ln in f if ln.strip()]
+    try:
+        manifest = convert(args.checkpoint, args.out, labels, args.name)
+    except ConversionError as e:
+        print(f"convert_stmt: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: {manifest['provenance']['parameters']} parameters, "
+          f"{len(manifest['sha256'])} files checksummed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

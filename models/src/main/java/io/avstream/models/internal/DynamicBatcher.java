@@ -1,0 +1,348 @@
+package io.avstream.models.internal;
+
+import io.avstream.models.BatcherStats;
+import io.avstream.models.InferenceException;
+import io.avstream.models.InferenceRejectedException;
+import io.avstream.models.InferenceRejectedException.Reason;
+import io.avstream.models.InferenceResult;
+import io.avstream.models.TensorSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dynamic batcher: a bounded queue of single-sample requests drained by worker threads, one
+ * {@link BatchRunner} each.
+ *
+ * <p>A worker takes the oldest request, then collects more until it has {@code maxBatch} or the
+ * oldest has waited {@code maxDelay}; it flushes earlier when waiting longer would make a request
+ * in the batch miss its deadline, given the running estimate of one batch's inference time.
+ * Requests already past their deadline when a worker takes them fail with
+ * {@link Reason#DEADLINE_MISSED}; a submit to a full queue fails at once with
+ * {@link Reason#QUEUE_FULL}. Futures complete on the worker thread: use the {@code *Async}
+ * variants for heavy follow-up work.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final double EWMA_ALPHA = 0.2;
+
+    private final String name;
+    private final List<TensorSpec> inputs;
+    private final int[] sampleSizes;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final BlockingQueue<Request> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private final AtomicLong expectedInferenceNanos;
+    private volatile boolean running = true;
+
+    private final LongAdder submitted = new LongAdder();
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder rejectedQueueFull = new LongAdder();
+    private final LongAdder rejectedDeadline = new LongAdder();
+    private final LongAdder rejectedShutdown = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder batchedSamples = new LongAdder();
+    private final LongAdder totalQueueNanos = new LongAdder();
+
+    /**
+     * Starts one worker thread per runner.
+     *
+     * @param name a name for threads and log lines
+     * @param inputs the model inputs, each with a fixed sample size
+     * @param maxBatch the largest batch
+     * @param maxDelayNanos the longest the oldest request waits for a batch to fill
+     * @param queueCapacity the bounded queue's capacity
+     * @param runners one runner per worker; each is closed by its worker when the batcher closes
+     * @param initialInferenceNanos the first estimate of one batch's inference time (e.g. from a warm-up)
+     */
+    public DynamicBatcher(String name, List<TensorSpec> inputs, int maxBatch, long maxDelayNanos, int queueCapacity,
+            List<? extends BatchRunner> runners, long initialInferenceNanos) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+        }
+        if (maxDelayNanos < 0) {
+            throw new IllegalArgumentException("maxDelayNanos must not be negative, was " + maxDelayNanos);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be at least 1, was " + queueCapacity);
+        }
+        if (runners.isEmpty()) {
+            throw new IllegalArgumentException("at least one runner is needed");
+        }
+        this.name = name;
+        this.inputs = List.copyOf(inputs);
+        this.sampleSizes = this.inputs.stream().mapToInt(TensorSpec::sampleSize).toArray();
+        this.maxBatch = maxBatch;
+        this.maxDelayNanos = maxDelayNanos;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.expectedInferenceNanos = new AtomicLong(Math.max(0, initialInferenceNanos));
+        for (int i = 0; i < runners.size(); i++) {
+            BatchRunner runner = runners.get(i);
+            Thread t = new Thread(() -> workLoop(runner), "avstream-batcher-" + name + "-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+        }
+        workers.forEach(Thread::start);
+    }
+
+    /**
+     * Queues one sample; never blocks.
+     *
+     * @param sampleInputs one float array per model input, without the batch axis
+     * @param deadlineNanos the {@link System#nanoTime()} by which the result is needed, or {@link Long#MAX_VALUE}
+     * @return a future completed with the result, or exceptionally with {@link InferenceRejectedException}
+     *     (queue full, deadline missed, shut down) or {@link InferenceException} (engine error)
+     * @throws IllegalArgumentException if an input is missing, unknown or has the wrong length
+     */
+    public CompletableFuture<InferenceResult> submit(Map<String, float[]> sampleInputs, long deadlineNanos) {
+        PredictorRunner.checkInputs(sampleInputs, 1, inputs, sampleSizes);
+        submitted.increment();
+        Request request = new Request(sampleInputs, deadlineNanos, System.nanoTime());
+        if (!running) {
+            return reject(request, Reason.SHUTDOWN);
+        }
+        if (!queue.offer(request)) {
+            return reject(request, Reason.QUEUE_FULL);
+        }
+        if (!running && queue.remove(request)) {
+            return reject(request, Reason.SHUTDOWN);
+        }
+        return request.future;
+    }
+
+    /** The counters and aggregates now. */
+    public BatcherStats stats() {
+        return new BatcherStats(submitted.sum(), completed.sum(), failed.sum(), rejectedQueueFull.sum(),
+                rejectedDeadline.sum(), rejectedShutdown.sum(), batches.sum(), batchedSamples.sum(),
+                totalQueueNanos.sum(), queue.size(), expectedInferenceNanos.get());
+    }
+
+    /** The running estimate of one batch's inference time. */
+    public long expectedInferenceNanos() {
+        return expectedInferenceNanos.get();
+    }
+
+    /**
+     * Stops taking requests, lets each worker finish its current batch, fails what is still
+     * queued with {@link Reason#SHUTDOWN} and closes the runners.
+     */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : workers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (t.isAlive()) {
+                LOG.warn("Worker {} did not stop within 60 s", t.getName());
+            }
+        }
+        for (Request r = queue.poll(); r != null; r = queue.poll()) {
+            reject(r, Reason.SHUTDOWN);
+        }
+    }
+
+    private void workLoop(BatchRunner runner) {
+        try {
+            List<Request> batch = new ArrayList<>(maxBatch);
+            while (running) {
+                batch.clear();
+                collect(batch);
+                if (!batch.isEmpty()) {
+                    run(runner, batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            LOG.error("Batcher worker {} stopped", Thread.currentThread().getName(), t);
+        } finally {
+            try {
+                runner.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing a runner of {} failed", name, e);
+            }
+        }
+    }
+
+    private void collect(List<Request> batch) throws InterruptedException {
+        Request first = null;
+        while (first == null) {
+            first = queue.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
+            if (first == null) {
+                if (!running) {
+                    return;
+                }
+                continue;
+            }
+            if (pastDeadline(first, System.nanoTime())) {
+                reject(first, Reason.DEADLINE_MISSED);
+                first = null;
+            }
+        }
+        batch.add(first);
+        long estimate = expectedInferenceNanos.get();
+        long flushAt = earlier(first.enqueuedNanos + maxDelayNanos, first.deadlineNanos, estimate);
+        while (batch.size() < maxBatch) {
+            Request next = queue.poll();
+            if (next == null) {
+                long wait = flushAt - System.nanoTime();
+                if (wait <= 0) {
+                    break;
+                }
+                next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+            }
+            if (pastDeadline(next, System.nanoTime())) {
+                reject(next, Reason.DEADLINE_MISSED);
+                continue;
+            }
+            batch.add(next);
+            flushAt = earlier(flushAt, next.deadlineNanos, estimate);
+        }
+    }
+
+    /** The earlier of {@code flushAt} and the last moment a batch can start and still meet {@code deadline}. */
+    private static long earlier(long flushAt, long deadlineNanos, long estimate) {
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return flushAt;
+        }
+        long latestStart = deadlineNanos - estimate;
+        return latestStart - flushAt < 0 ? latestStart : flushAt;
+    }
+
+    private static boolean pastDeadline(Request r, long now) {
+        return r.deadlineNanos != Long.MAX_VALUE && now - r.deadlineNanos > 0;
+    }
+
+    private void run(BatchRunner runner, List<Request> batch) {
+        int n = batch.size();
+        Map<String, float[]> batched = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String input = inputs.get(i).name();
+            int size = sampleSizes[i];
+            float[] buffer = new float[n * size];
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(batch.get(s).inputs.get(input), 0, buffer, s * size, size);
+            }
+            batched.put(input, buffer);
+        }
+        long startNanos = System.nanoTime();
+        long startMicros = epochMicros();
+        batches.increment();
+        batchedSamples.add(n);
+        for (Request r : batch) {
+            totalQueueNanos.add(startNanos - r.enqueuedNanos);
+        }
+        Map<String, float[]> outputs;
+        try {
+            outputs = runner.runBatch(batched, n);
+        } catch (Throwable t) {
+            InferenceException e = t instanceof InferenceException ? (InferenceException) t
+                    : new InferenceException("inference failed in " + name + " (batch " + n + "): " + t, t);
+            failAll(batch, e);
+            return;
+        }
+        long endNanos = System.nanoTime();
+        long endMicros = epochMicros();
+        updateEstimate(endNanos - startNanos);
+        List<Map<String, float[]>> slices = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            slices.add(new LinkedHashMap<>());
+        }
+        for (Map.Entry<String, float[]> e : outputs.entrySet()) {
+            float[] all = e.getValue();
+            if (all.length % n != 0) {
+                failAll(batch, new InferenceException("output '" + e.getKey() + "' has " + all.length
+                        + " values, not a multiple of the batch size " + n));
+                return;
+            }
+            int per = all.length / n;
+            for (int s = 0; s < n; s++) {
+                float[] slice = new float[per];
+                System.arraycopy(all, s * per, slice, 0, per);
+                slices.get(s).put(e.getKey(), slice);
+            }
+        }
+        for (int s = 0; s < n; s++) {
+            Request r = batch.get(s);
+            completed.increment();
+            r.future.complete(new InferenceResult(slices.get(s), n, startNanos - r.enqueuedNanos,
+                    startMicros, endMicros));
+        }
+    }
+
+    private void failAll(List<Request> batch, InferenceException e) {
+        failed.add(batch.size());
+        for (Request r : batch) {
+            r.future.completeExceptionally(e);
+        }
+    }
+
+    private void updateEstimate(long nanos) {
+        expectedInferenceNanos.updateAndGet(old -> old == 0 ? nanos : Math.round((1 - EWMA_ALPHA) * old + EWMA_ALPHA * nanos));
+    }
+
+    private CompletableFuture<InferenceResult> reject(Request r, Reason reason) {
+        switch (reason) {
+            case QUEUE_FULL:
+                rejectedQueueFull.increment();
+                break;
+            case DEADLINE_MISSED:
+                rejectedDeadline.increment();
+                break;
+            default:
+                rejectedShutdown.increment();
+                break;
+        }
+        r.future.completeExceptionally(new InferenceRejectedException(reason, message(reason)));
+        return r.future;
+    }
+
+    private String message(Reason reason) {
+        switch (reason) {
+            case QUEUE_FULL:
+                return "queue of " + name + " is full (" + queue.size() + " waiting); request refused";
+            case DEADLINE_MISSED:
+                return "request to " + name + " passed its deadline before it could run";
+            default:
+                return name + " is shut down; request refused";
+        }
+    }
+
+    static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    private static final class Request {
+        final Map<String, float[]> inputs;
+        final long deadlineNanos;
+        final long enqueuedNanos;
+        final CompletableFuture<InferenceResult> future = new CompletableFuture<>();
+
+        Request(Map<String, float[]> inputs, long deadlineNanos, long enqueuedNanos) {
+            this.inputs = inputs;
+            this.deadlineNanos = deadlineNanos;
+            this.enqueuedNanos = enqueuedNanos;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.avstream.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Loads the real STMT package from {@code models/packages/stmt-small} and runs one batch. */
+class StmtSmallPackageTest {
+
+    private static final int FRAMES = 24;
+    private static final int POINTS = 128;
+
+    @Test
+    void loadsStmtSmallAndRunsOneBatch() {
+        ModelPackage pkg = ModelPackage.load(packageDir());
+        ModelManifest m = pkg.manifest();
+        assertThat(m.architecture()).isEqualTo("STMT");
+        assertThat(m.inputs()).extracting(TensorSpec::name).containsExactly("points", "geodist");
+        TensorSpec logits = m.outputs().get(0);
+        assertThat(pkg.labels()).hasSize((int) logits.dim(logits.rank() - 1));
+
+        int batch = 2;
+        Random random = new Random(5);
+        Map<String, float[]> inputs = new LinkedHashMap<>();
+        for (TensorSpec t : m.inputs()) {
+            float[] v = new float[batch * t.sampleSize()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = random.nextFloat();
+            }
+            inputs.put(t.name(), v);
+        }
+        try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
+            float[] out = session.runBatch(inputs, batch).get(logits.name());
+            assertThat(out).hasSize(batch * logits.sampleSize());
+            for (float v : out) {
+                assertThat(Float.isFinite(v)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void matchesPyTorchGoldenLogitsBatchedAndOneAtATime() throws Exception {
+        ModelPackage pkg = ModelPackage.load(packageDir());
+        float[] points = golden("points.f32");
+        float[] geodistFrames = golden("geodist_frame.f32");
+        float[] expected = golden("logits.f32");
+        assumeTrue(points != null && geodistFrames != null && expected != null, "golden vectors are absent");
+        int batch = expected.length / 8;
+        int geoFrame = POINTS * POINTS;
+        float[] geodist = new float[batch * FRAMES * geoFrame];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < FRAMES; t++) {
+                System.arraycopy(geodistFrames, b * geoFrame, geodist, (b * FRAMES + t) * geoFrame, geoFrame);
+            }
+        }
+
+        try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
+            assertCloseTo(session.runBatch(Map.of("points", points, "geodist", geodist), batch).get("logits"),
+                    expected);
+        }
+        try (ModelHandle model = SharedModels.acquire(pkg, RuntimeOptions.builder().optMaxBatch(4).build())) {
+            int pointsSize = points.length / batch;
+            int geoSize = geodist.length / batch;
+            List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                futures.add(model.submit(Map.of(
+                        "points", slice(points, b, pointsSize),
+                        "geodist", slice(geodist, b, geoSize)), Long.MAX_VALUE));
+            }
+            for (int b = 0; b < batch; b++) {
+                assertCloseTo(futures.get(b).get().output("logits"), slice(expected, b, 8));
+            }
+        }
+    }
+
+    private static Path packageDir() {
+        Path dir = Path.of(System.getProperty("avstream.repo.root", ".."), "models", "packages", "stmt-small");
+        assumeTrue(Files.isDirectory(dir), "models/packages/stmt-small has not been exported yet");
+        return dir;
+    }
+
+    private static float[] golden(String file) throws IOException {
+        try (InputStream in = StmtSmallPackageTest.class.getResourceAsStream("/golden/stmt-small/" + file)) {
+            if (in == null) {
+                return null;
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            float[] v = new float[bytes.remaining() / 4];
+            bytes.asFloatBuffer().get(v);
+            return v;
+        }
+    }
+
+    private static float[] slice(float[] all, int index, int size) {
+        float[] s = new float[size];
+        System.arraycopy(all, index * size, s, 0, size);
+        return s;
+    }
+
+    private static void assertCloseTo(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("logit %d", i).isCloseTo(expected[i], within(1e-4f));
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.avstream.operators.window;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How a stream is cut into windows: span and hop in event time (windows aligned to multiples of
+ * the hop since the epoch), the number of frames handed to the model, the nominal frame rate and
+ * the share of the expected frames a window must hold to be used, and when an idle stream expires.
+ *
+ * <pre>{@code
+ * WindowSpec spec = WindowSpec.builder()
+ *     .optSpan(Duration.ofSeconds(2)).optHop(Duration.ofSeconds(1)).build();
+ * }</pre>
+ */
+public final class WindowSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final long spanUs;
+    private final long hopUs;
+    private final int frames;
+    private final double nominalFps;
+    private final double minCoverage;
+    private final long idleTimeoutMs;
+
+    private WindowSpec(Builder b) {
+        this.spanUs = b.span.toNanos() / 1000L;
+        this.hopUs = b.hop.toNanos() / 1000L;
+        this.frames = b.frames;
+        this.nominalFps = b.nominalFps;
+        this.minCoverage = b.minCoverage;
+        this.idleTimeoutMs = b.idleTimeout.toMillis();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public long spanUs() {
+        return spanUs;
+    }
+
+    public long hopUs() {
+        return hopUs;
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    public double nominalFps() {
+        return nominalFps;
+    }
+
+    public double minCoverage() {
+        return minCoverage;
+    }
+
+    public long idleTimeoutMs() {
+        return idleTimeoutMs;
+    }
+
+    /** Fewest frames a window must hold to be used. */
+    public int minFrames() {
+        return Math.max(1, (int) Math.ceil(minCoverage * nominalFps * spanUs / 1_000_000.0 - 1e-9));
+    }
+
+    /** Start of the first window (aligned to the hop) that contains {@code tUs}. */
+    public long firstWindowStartContaining(long tUs) {
+        // smallest k with k*hop + span > t
+        long k = Math.floorDiv(tUs - spanUs, hopUs) + 1;
+        return k * hopUs;
+    }
+
+    /** Start of the last window that contains {@code tUs}. */
+    public long lastWindowStartContaining(long tUs) {
+        return Math.floorDiv(tUs, hopUs) * hopUs;
+    }
+
+    @Override
+    public String toString() {
+        return "WindowSpec{span=" + spanUs / 1000 + "ms, hop=" + hopUs / 1000 + "ms, frames=" + frames
+                + ", fps=" + nominalFps + ", minCoverage=" + minCoverage + ", idleTimeout=" + idleTimeoutMs + "ms}";
+    }
+
+    /** Builder; defaults: span 2 s, hop 1 s, 24 frames, 25 fps, coverage 0.8, idle timeout 60 s. */
+    public static final class Builder {
+        private Duration span = Duration.ofSeconds(2);
+        private Duration hop = Duration.ofSeconds(1);
+        private int frames = 24;
+        private double nominalFps = 25.0;
+        private double minCoverage = 0.8;
+        private Duration idleTimeout = Duration.ofSeconds(60);
+
+        public Builder optSpan(Duration span) {
+            this.span = span;
+            return this;
+        }
+
+        public Builder optHop(Duration hop) {
+            this.hop = hop;
+            return this;
+        }
+
+        public Builder optFrames(int frames) {
+            this.frames = frames;
+            return this;
+        }
+
+        public Builder optNominalFps(double fps) {
+            this.nominalFps = fps;
+            return this;
+        }
+
+        public Builder optMinCoverage(double coverage) {
+            this.minCoverage = coverage;
+            return this;
+        }
+
+        public Builder optIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** Checks the settings. */
+        public WindowSpec build() {
+            if (span == null || span.toNanos() < 1000) {
+                throw new IllegalArgumentException("window span must be at least 1 us, got " + span);
+            }
+            if (hop == null || hop.toNanos() < 1000) {
+                throw new IllegalArgumentException("window hop must be at least 1 us, got " + hop);
+            }
+            if (hop.compareTo(span) > 0) {
+                throw new IllegalArgumentException("window hop " + hop + " is longer than the span " + span + ": frames would be skipped");
+            }
+            if (frames <= 0) {
+                throw new IllegalArgumentException("frames per window must be positive, got " + frames);
+            }
+            if (!(nominalFps > 0)) {
+                throw new IllegalArgumentException("nominal fps must be positive, got " + nominalFps);
+            }
+            if (!(minCoverage > 0 && minCoverage <= 1)) {
+                throw new IllegalArgumentException("min coverage must be in (0, 1], got " + minCoverage);
+            }
+            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+            }
+            return new WindowSpec(this);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.avstream.operators.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import io.avstream.schemas.MocapFrame;
+import io.avstream.schemas.Stamped;
+import io.avstream.schemas.VertexLayout;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MocapWindowerTest {
+
+    /** A whole second in microseconds since the epoch, so that windows align with it. */
+    private static final long T0 = 1_700_000_000_000_000L;
+    private static final long FRAME_US = 40_000L; // 25 fps
+    private static final int VERTICES = 6;
+    private static final int[] SUBSET = {0, 2, 5};
+
+    private MocapWindower windower;
+    private KeyedOneInputStreamOperatorTestHarness<String, Stamped<MocapFrame>, MocapWindow> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        WindowSpec spec = WindowSpec.builder()
+                .optSpan(Duration.ofSeconds(2)).optHop(Duration.ofSeconds(1))
+                .optFrames(24).optNominalFps(25).optMinCoverage(0.8)
+                .optIdleTimeout(Duration.ofSeconds(30)).build();
+        windower = new MocapWindower(spec, SUBSET, VERTICES);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(windower),
+                s -> s.record.getStreamId(), Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    /** Frame {@code i} of a stream: capture time T0 + i*40 ms, vertex v at (i, v, -i). */
+    private static Stamped<MocapFrame> frame(String stream, int i) {
+        ByteBuffer b = ByteBuffer.allocate(VERTICES * 12).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v = 0; v < VERTICES; v++) {
+            b.putFloat(i).putFloat(v).putFloat(-i);
+        }
+        b.flip();
+        MocapFrame f = MocapFrame.newBuilder()
+                .setStreamId(stream).setSeq(i).setCaptureTimeUs(T0 + i * FRAME_US)
+                .setTopology("test").setVertexCount(VERTICES).setLayout(VertexLayout.XYZ_F32LE)
+                .setVertices(b).setAnnotation(i < 60 ? "walk" : "run").build();
+        return new Stamped<>(f, (T0 + i * FRAME_US) / 1000 + 3);
+    }
+
+    private void feed(Stamped<MocapFrame> s) throws Exception {
+        harness.processElement(new StreamRecord<>(s, Math.floorDiv(s.record.getCaptureTimeUs(), 1000L)));
+    }
+
+    private void watermarkAtSecond(double seconds) throws Exception {
+        harness.processWatermark((T0 + (long) (seconds * 1_000_000)) / 1000);
+    }
+
+    private List<MocapWindow> windows() {
+        return new ArrayList<>(harness.extractOutputValues());
+    }
+
+    @Test
+    void emitsOneWindowPerHop() throws Exception {
+        for (int i = 0; i < 125; i++) { // 5 s
+            feed(frame("a", i));
+        }
+        watermarkAtSecond(10);
+        List<MocapWindow> out = windows();
+        // [-1,1) and [4,6) hold half a window each: skipped as sparse
+        assertThat(out).extracting(w -> (w.startUs - T0) / 1_000_000).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(out).allSatisfy(w -> {
+            assertThat(w.endUs - w.startUs).isEqualTo(2_000_000L);
+            assertThat(w.frameCount).isEqualTo(50);
+            assertThat(w.frames).isEqualTo(24);
+            assertThat(w.points).hasSize(24 * SUBSET.length * 3);
+            assertThat(w.lastCaptureUs).isEqualTo(w.endUs - FRAME_US);
+        });
+        assertThat(windower.sparseWindowCount()).isEqualTo(2);
+    }
+
+    @Test
+    void keepsOnlyTheModelsVerticesAndPicksBinMidpoints() throws Exception {
+        for (int i = 0; i < 75; i++) {
+            feed(frame("a", i));
+        }
+        watermarkAtSecond(2);
+        MocapWindow w = windows().get(0);
+        assertThat(w.startUs).isEqualTo(T0);
+        // bin j of 24 over 2 s has its midpoint at (j + 0.5) * 83.33 ms; the nearest 40 ms frame
+        for (int j = 0; j < 24; j++) {
+            double mid = (j + 0.5) * 2_000_000.0 / 24;
+            int expectedFrame = (int) Math.round(mid / FRAME_US);
+            int base = j * SUBSET.length * 3;
+            assertThat(w.points[base]).as("x of bin %d", j).isEqualTo((float) expectedFrame);
+            for (int k = 0; k < SUBSET.length; k++) {
+                assertThat(w.points[base + 3 * k + 1]).isEqualTo((float) SUBSET[k]);
+            }
+        }
+    }
+
+    @Test
+    void reordersOutOfOrderFramesWithinTheBound() throws Exception {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            order.add(i);
+        }
+        // shuffle within blocks of 5 frames (200 ms)
+        Random rnd = new Random(7);
+        for (int b = 0; b < 100; b += 5) {
+            Collections.shuffle(order.subList(b, b + 5), rnd);
+        }
+        for (int i : order) {
+            feed(frame("a", i));
+        }
+        watermarkAtSecond(10);
+        List<MocapWindow> shuffled = windows();
+
+        tearDown();
+        setUp();
+        for (int i = 0; i < 100; i++) {
+            feed(frame("a", i));
+        }
+        watermarkAtSecond(10);
+        List<MocapWindow> ordered = windows();
+
+        assertThat(shuffled).hasSameSizeAs(ordered).isNotEmpty();
+        for (int k = 0; k < ordered.size(); k++) {
+            assertThat(shuffled.get(k).startUs).isEqualTo(ordered.get(k).startUs);
+            assertThat(shuffled.get(k).points).containsExactly(ordered.get(k).points);
+        }
+        assertThat(windower.lateFrameCount()).isZero();
+    }
+
+    @Test
+    void dropsDuplicateFrames() throws Exception {
+        for (int i = 0; i < 75; i++) {
+            feed(frame("a", i));
+            if (i % 10 == 0) {
+                feed(frame("a", i));
+            }
+        }
+        watermarkAtSecond(10);
+        assertThat(windower.duplicateFrameCount()).isEqualTo(8);
+        // 3 s of frames: [0,2) and [1,3) are full
+        assertThat(windows()).extracting(w -> w.frameCount).containsExactly(50, 50);
+    }
+
+    @Test
+    void dropsFramesWhoseWindowsHaveClosed() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            feed(frame("a", i));
+        }
+        watermarkAtSecond(3); // closes [0,2) and [1,3)
+        assertThat(windows()).hasSize(2);
+        feed(frame("a", 10)); // t = 0.4 s: only in windows that closed
+        feed(frame("a", 30)); // t = 1.2 s: both of its windows, [0,2) and [1,3), have closed
+        assertThat(windower.lateFrameCount()).isEqualTo(2);
+    }
+
+    @Test
+    void keepsStreamsApart() throws Exception {
+        for (int i = 0; i < 75; i++) {
+            feed(frame("a", i));
+            feed(frame("b", i));
+        }
+        watermarkAtSecond(10);
+        assertThat(windows()).extracting(w -> w.streamId).containsExactlyInAnyOrder("a", "a", "b", "b");
+    }
+
+    @Test
+    void carriesTheMajorityAnnotation() throws Exception {
+        for (int i = 0; i < 125; i++) {
+            feed(frame("a", i)); // walk before frame 60 (2.4 s), run after
+        }
+        watermarkAtSecond(10);
+        assertThat(windows()).extracting(w -> w.annotation).containsExactly("walk", "walk", "run", "run");
+    }
+
+    @Test
+    void expiresIdleStreams() throws Exception {
+        harness.setProcessingTime(1_000);
+        for (int i = 0; i < 30; i++) {
+            feed(frame("a", i));
+        }
+        assertThat(harness.numKeyedStateEntries()).isGreaterThan(0);
+        harness.setProcessingTime(1_000 + 29_000);
+        assertThat(windower.expiredStreamCount()).isZero();
+        harness.setProcessingTime(1_000 + 31_000);
+        assertThat(windower.expiredStreamCount()).isEqualTo(1);
+        assertThat(windower.expiredFrameCount()).isEqualTo(30);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        watermarkAtSecond(10);
+        assertThat(windows()).isEmpty();
+    }
+
+    @Test
+    void stateSurvivesASnapshotAndRestore() throws Exception {
+        for (int i = 0; i < 60; i++) {
+            feed(frame("a", i));
+        }
+        var snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        windower = new MocapWindower(WindowSpec.builder().optIdleTimeout(Duration.ofSeconds(30)).build(), SUBSET, VERTICES);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(windower),
+                s -> s.record.getStreamId(), Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        for (int i = 60; i < 100; i++) {
+            feed(frame("a", i));
+        }
+        watermarkAtSecond(10);
+        assertThat(windows()).extracting(w -> (w.startUs - T0) / 1_000_000, w -> w.frameCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 50), org.assertj.core.groups.Tuple.tuple(1L, 50),
+                        org.assertj.core.groups.Tuple.tuple(2L, 50));
+    }
+}
