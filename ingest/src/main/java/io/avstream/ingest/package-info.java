@@ -1,0 +1,2 @@
+/** Getting input into the job: Kafka sources, decoding and validation, watermarks, producers. */
+package io.avstream.ingest;

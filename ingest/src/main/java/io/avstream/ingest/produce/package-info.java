@@ -1,0 +1,2 @@
+/** Producers that write input streams to Kafka (synthetic MoCap actors in real time). */
+package io.avstream.ingest.produce;

@@ -1,0 +1,2 @@
+/** Kafka sinks for predictions and dead letters, delivery modes, latency metrics. */
+package io.avstream.sinks;
