@@ -50,6 +50,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--quiet", description = "Print only the summary, not each prediction.")
     boolean quiet;
 
+    @Option(names = "--kafka-port", defaultValue = "0",
+            description = "Port of the in-process broker on 127.0.0.1, for other clients (kcat, consume); default: any free port.")
+    int kafkaPort;
+
     @CommandLine.Mixin
     Cli.JobSettings job = new Cli.JobSettings();
 
@@ -69,7 +73,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();
         out.printf("avstream demo: %d MoCap streams, %s, parallelism %d, %s delivery%n", streams, duration, parallelism, delivery);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort, Map.of())) {
             out.printf("kafka broker up on %s (%.1f s)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
             kafka.createTopic(Topics.MOCAP, 4);
             kafka.createTopic(Topics.PREDICTIONS_ACTION, 4);

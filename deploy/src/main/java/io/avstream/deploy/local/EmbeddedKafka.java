@@ -62,13 +62,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Like {@link #start()}, with extra broker properties (they override the defaults). */
     public static EmbeddedKafka start(Map<String, String> overrides) {
+        return start(0, overrides);
+    }
+
+    /**
+     * Starts the broker with its client listener on {@code 127.0.0.1:port} (0: any free port) and
+     * extra broker properties (they override the defaults).
+     */
+    public static EmbeddedKafka start(int port, Map<String, String> overrides) {
         Path dir;
         try {
             dir = Files.createTempDirectory("avstream-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the broker's log directory", e);
         }
-        int port = freePort();
+        if (port == 0) {
+            port = freePort();
+        }
         int controllerPort = freePort();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
