@@ -139,6 +139,7 @@ public final class AvstreamJob {
                 .optNominalFps(conf.get(JobOptions.MOCAP_FPS))
                 .optMinCoverage(conf.get(JobOptions.WINDOW_MIN_COVERAGE))
                 .optIdleTimeout(conf.get(JobOptions.STREAM_IDLE_TIMEOUT))
+                .optOutOfOrderness(conf.get(JobOptions.OUT_OF_ORDERNESS))
                 .build();
 
         SingleOutputStreamOperator<Stamped<MocapFrame>> frames = env

@@ -58,15 +58,17 @@ public final class JobOptions {
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = key("avstream.watermark.out-of-orderness")
             .durationType().defaultValue(Duration.ofMillis(200))
-            .withDescription("How far behind the newest frame a frame may arrive and still be used.");
+            .withDescription("How far behind its stream's newest frame a frame may arrive and still be used; "
+                    + "a window closes when its stream has a frame this far past the window's end.");
 
     public static final ConfigOption<Duration> SOURCE_IDLENESS = key("avstream.watermark.idleness")
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("After how long without records a partition stops holding back the watermark.");
 
     public static final ConfigOption<Duration> STREAM_IDLE_TIMEOUT = key("avstream.window.idle-timeout")
-            .durationType().defaultValue(Duration.ofSeconds(60))
-            .withDescription("A stream silent this long (processing time) expires and its window state is dropped.");
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("A stream silent this long (processing time) has its open windows closed with what they hold, "
+                    + "and its state dropped.");
 
     public static final ConfigOption<String> ACTION_MODEL = key("avstream.model.action")
             .stringType().defaultValue("classpath:stmt-small")

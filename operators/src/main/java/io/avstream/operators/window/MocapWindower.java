@@ -8,10 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.avstream.schemas.EpochMicros;
-import io.avstream.schemas.Stamped;
 import io.avstream.operators.mocap.StmtPreprocessor;
+import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.MocapFrame;
+import io.avstream.schemas.Stamped;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -20,26 +20,34 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Cuts each MoCap stream (keyed by stream id) into event-time windows of {@link WindowSpec#spanUs()}
- * every {@link WindowSpec#hopUs()}, kept in keyed state so that they survive failover.
+ * every {@link WindowSpec#hopUs()} (aligned to multiples of the hop), kept in keyed state so that
+ * they survive failover.
+ *
+ * <p>Each stream advances on its own clock: a window closes when a frame of the same stream at least
+ * {@link WindowSpec#outOfOrdernessUs()} past the window's end arrives. Streams with skewed clocks or
+ * lagging producers therefore never close each other's windows, and a stream's windows depend only
+ * on its own frames in their Kafka order, whatever the parallelism or the interleaving of streams.
+ * At the end of a bounded input, and when a stream falls silent for the idle timeout, the windows
+ * still open are closed with what they hold.
  *
  * <ul>
  *   <li>Each frame is reduced to the model's vertex subset as it arrives; only that is stored.</li>
- *   <li>Frames arriving out of order are buffered and re-ordered; a window closes when the watermark
- *       passes its end, then the model's frames are picked at the bin midpoints of the window.</li>
+ *   <li>Frames out of order within the bound are re-ordered; when a window closes, the model's
+ *       frames are picked at the bin midpoints of the window.</li>
  *   <li>A frame whose capture time is already buffered is a duplicate; a frame whose windows have all
  *       closed is late. Both are counted ({@code duplicateFrames}, {@code lateFrames}) and dropped.</li>
  *   <li>A window holding fewer than {@link WindowSpec#minFrames()} frames is skipped and counted
  *       ({@code sparseWindows}).</li>
- *   <li>A stream that sends nothing for the idle timeout (processing time) expires: its state is
- *       cleared and counted ({@code expiredStreams}, {@code expiredFrames}).</li>
+ *   <li>A stream that sends nothing for the idle timeout (processing time) is flushed and expires:
+ *       its state is cleared ({@code expiredStreams}).</li>
  * </ul>
  */
 public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFrame>, MocapWindow> {
@@ -51,6 +59,7 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
 
     private transient MapState<Long, BufferedFrame> frames;
     private transient ValueState<Long> nextWindowStart;
+    private transient ValueState<Long> maxCaptureUs;
     private transient ValueState<Long> lastArrivalMs;
     private transient ValueState<Long> expiryTimerMs;
 
@@ -58,12 +67,10 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
     private transient Counter duplicateFrames;
     private transient Counter sparseWindows;
     private transient Counter expiredStreams;
-    private transient Counter expiredFrames;
     private transient Counter windowsClosed;
-    private transient Meter windowsPerSecond;
 
     /**
-     * @param spec        window span, hop and frame count
+     * @param spec        window span, hop, out-of-order bound and frame count
      * @param subset      the vertex indices the model reads from each frame
      * @param vertexCount vertices per incoming frame (of the mesh topology)
      */
@@ -83,6 +90,7 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         frames = getRuntimeContext().getMapState(new MapStateDescriptor<>("frames", Types.LONG,
                 TypeInformation.of(BufferedFrame.class)));
         nextWindowStart = getRuntimeContext().getState(new ValueStateDescriptor<>("nextWindowStart", Types.LONG));
+        maxCaptureUs = getRuntimeContext().getState(new ValueStateDescriptor<>("maxCaptureUs", Types.LONG));
         lastArrivalMs = getRuntimeContext().getState(new ValueStateDescriptor<>("lastArrivalMs", Types.LONG));
         expiryTimerMs = getRuntimeContext().getState(new ValueStateDescriptor<>("expiryTimerMs", Types.LONG));
         MetricGroup g = getRuntimeContext().getMetricGroup();
@@ -90,9 +98,8 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         duplicateFrames = g.counter("duplicateFrames");
         sparseWindows = g.counter("sparseWindows");
         expiredStreams = g.counter("expiredStreams");
-        expiredFrames = g.counter("expiredFrames");
         windowsClosed = g.counter("windowsClosed");
-        windowsPerSecond = g.meter("windowsPerSecond", new MeterView(windowsClosed));
+        g.meter("windowsPerSecond", new MeterView(windowsClosed));
     }
 
     @Override
@@ -100,9 +107,12 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         MocapFrame frame = in.record;
         long t = frame.getCaptureTimeUs();
         Long next = nextWindowStart.value();
+        Long max = maxCaptureUs.value();
         if (next == null) {
             next = spec.firstWindowStartContaining(t);
             nextWindowStart.update(next);
+            // closes what is left at the end of a bounded input
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
         } else if (t < next) {
             lateFrames.inc();
             return;
@@ -111,13 +121,17 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
             duplicateFrames.inc();
             return;
         }
-        long kafkaUs = in.kafkaTimestampMs * 1000L;
-        frames.put(t, new BufferedFrame(frame.getSeq(), t, kafkaUs, reduce(frame.getVertices()), frame.getAnnotation()));
-
-        // one timer per window end the frame contributes to (Flink keeps one timer per key and time)
-        for (long s = Math.max(next, spec.firstWindowStartContaining(t)); s <= spec.lastWindowStartContaining(t); s += spec.hopUs()) {
-            ctx.timerService().registerEventTimeTimer(closeTimerMs(s + spec.spanUs()));
+        frames.put(t, new BufferedFrame(frame.getSeq(), t, in.kafkaTimestampMs * 1000L,
+                reduce(frame.getVertices()), frame.getAnnotation()));
+        if (max == null || t > max) {
+            max = t;
+            maxCaptureUs.update(t);
         }
+        long closeUpTo = max - spec.outOfOrdernessUs();
+        if (next + spec.spanUs() <= closeUpTo) {
+            closeWindows(ctx.getCurrentKey(), next, closeUpTo, out);
+        }
+
         long now = ctx.timerService().currentProcessingTime();
         lastArrivalMs.update(now);
         if (expiryTimerMs.value() == null) {
@@ -141,43 +155,43 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         return xyz;
     }
 
-    /** The watermark (ms) at which all frames of a window ending at {@code endUs} (exclusive) have been seen. */
-    static long closeTimerMs(long endUs) {
-        return Math.floorDiv(endUs - 1, 1000L);
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MocapWindow> out) throws Exception {
-        if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
-            onIdleCheck(timestamp, ctx);
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            onIdleCheck(timestamp, ctx, out);
             return;
         }
+        // end of input: close every window that is still open
         Long next = nextWindowStart.value();
-        if (next == null) {
-            return;
+        if (next != null) {
+            closeWindows(ctx.getCurrentKey(), next, Long.MAX_VALUE, out);
         }
-        long watermark = ctx.timerService().currentWatermark();
+    }
+
+    /** Closes, in order, every window from {@code next} whose end is at most {@code upToUs}; prunes the frames no open window needs. */
+    private void closeWindows(String streamId, long next, long upToUs, Collector<MocapWindow> out) throws Exception {
         List<BufferedFrame> buffered = new ArrayList<>();
         for (BufferedFrame f : frames.values()) {
             buffered.add(f);
         }
         buffered.sort(Comparator.comparingLong(f -> f.captureUs));
         int from = 0;
-        while (closeTimerMs(next + spec.spanUs()) <= watermark) {
-            // skip over gaps without frames in one step
+        while (next <= upToUs - spec.spanUs()) {
             while (from < buffered.size() && buffered.get(from).captureUs < next) {
                 from++;
             }
             if (from == buffered.size()) {
-                next = next + spec.hopUs();
+                // no frame left for this or any later window; later frames open windows anew
+                next = upToUs == Long.MAX_VALUE ? next + spec.hopUs() : Math.max(next, spec.firstWindowStartContaining(upToUs));
                 break;
             }
             long earliest = buffered.get(from).captureUs;
             if (earliest >= next + spec.spanUs()) {
+                // skip a gap without frames in one step
                 next = Math.max(next + spec.hopUs(), spec.firstWindowStartContaining(earliest));
                 continue;
             }
-            closeWindow(ctx.getCurrentKey(), next, buffered, from, out);
+            closeWindow(streamId, next, buffered, from, out);
             next += spec.hopUs();
         }
         nextWindowStart.update(next);
@@ -243,23 +257,24 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         return best;
     }
 
-    private void onIdleCheck(long timestamp, OnTimerContext ctx) throws Exception {
+    private void onIdleCheck(long timestamp, OnTimerContext ctx, Collector<MocapWindow> out) throws Exception {
         Long last = lastArrivalMs.value();
         if (last == null) {
             expiryTimerMs.clear();
             return;
         }
         if (timestamp - last >= spec.idleTimeoutMs()) {
-            int held = 0;
-            for (Long ignored : frames.keys()) {
-                held++;
+            Long next = nextWindowStart.value();
+            if (next != null) {
+                closeWindows(ctx.getCurrentKey(), next, Long.MAX_VALUE, out);
             }
-            expiredFrames.inc(held);
             expiredStreams.inc();
             frames.clear();
             nextWindowStart.clear();
+            maxCaptureUs.clear();
             lastArrivalMs.clear();
             expiryTimerMs.clear();
+            ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
         } else {
             long at = last + spec.idleTimeoutMs();
             ctx.timerService().registerProcessingTimeTimer(at);
@@ -281,9 +296,5 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
 
     long expiredStreamCount() {
         return expiredStreams.getCount();
-    }
-
-    long expiredFrameCount() {
-        return expiredFrames.getCount();
     }
 }

@@ -5,8 +5,9 @@ import java.time.Duration;
 
 /**
  * How a stream is cut into windows: span and hop in event time (windows aligned to multiples of
- * the hop since the epoch), the number of frames handed to the model, the nominal frame rate and
- * the share of the expected frames a window must hold to be used, and when an idle stream expires.
+ * the hop since the epoch), how long after its end a window waits for out-of-order frames, the
+ * number of frames handed to the model, the nominal frame rate and the share of the expected
+ * frames a window must hold to be used, and when an idle stream is flushed and expires.
  *
  * <pre>{@code
  * WindowSpec spec = WindowSpec.builder()
@@ -22,6 +23,7 @@ public final class WindowSpec implements Serializable {
     private final double nominalFps;
     private final double minCoverage;
     private final long idleTimeoutMs;
+    private final long outOfOrdernessUs;
 
     private WindowSpec(Builder b) {
         this.spanUs = b.span.toNanos() / 1000L;
@@ -30,6 +32,7 @@ public final class WindowSpec implements Serializable {
         this.nominalFps = b.nominalFps;
         this.minCoverage = b.minCoverage;
         this.idleTimeoutMs = b.idleTimeout.toMillis();
+        this.outOfOrdernessUs = b.outOfOrderness.toNanos() / 1000L;
     }
 
     public static Builder builder() {
@@ -60,6 +63,11 @@ public final class WindowSpec implements Serializable {
         return idleTimeoutMs;
     }
 
+    /** How far behind its stream's newest frame a frame may arrive and still be used; a window closes this long after its end. */
+    public long outOfOrdernessUs() {
+        return outOfOrdernessUs;
+    }
+
     /** Fewest frames a window must hold to be used. */
     public int minFrames() {
         return Math.max(1, (int) Math.ceil(minCoverage * nominalFps * spanUs / 1_000_000.0 - 1e-9));
@@ -80,17 +88,18 @@ public final class WindowSpec implements Serializable {
     @Override
     public String toString() {
         return "WindowSpec{span=" + spanUs / 1000 + "ms, hop=" + hopUs / 1000 + "ms, frames=" + frames
-                + ", fps=" + nominalFps + ", minCoverage=" + minCoverage + ", idleTimeout=" + idleTimeoutMs + "ms}";
+                + ", fps=" + nominalFps + ", minCoverage=" + minCoverage + ", outOfOrderness=" + outOfOrdernessUs / 1000 + "ms, idleTimeout=" + idleTimeoutMs + "ms}";
     }
 
-    /** Builder; defaults: span 2 s, hop 1 s, 24 frames, 25 fps, coverage 0.8, idle timeout 60 s. */
+    /** Builder; defaults: span 2 s, hop 1 s, 24 frames, 25 fps, coverage 0.8, out of order 200 ms, idle timeout 10 s. */
     public static final class Builder {
         private Duration span = Duration.ofSeconds(2);
         private Duration hop = Duration.ofSeconds(1);
         private int frames = 24;
         private double nominalFps = 25.0;
         private double minCoverage = 0.8;
-        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration idleTimeout = Duration.ofSeconds(10);
+        private Duration outOfOrderness = Duration.ofMillis(200);
 
         public Builder optSpan(Duration span) {
             this.span = span;
@@ -122,6 +131,11 @@ public final class WindowSpec implements Serializable {
             return this;
         }
 
+        public Builder optOutOfOrderness(Duration outOfOrderness) {
+            this.outOfOrderness = outOfOrderness;
+            return this;
+        }
+
         /** Checks the settings. */
         public WindowSpec build() {
             if (span == null || span.toNanos() < 1000) {
@@ -141,6 +155,9 @@ public final class WindowSpec implements Serializable {
             }
             if (!(minCoverage > 0 && minCoverage <= 1)) {
                 throw new IllegalArgumentException("min coverage must be in (0, 1], got " + minCoverage);
+            }
+            if (outOfOrderness == null || outOfOrderness.isNegative()) {
+                throw new IllegalArgumentException("out-of-orderness must be zero or positive, got " + outOfOrderness);
             }
             if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);

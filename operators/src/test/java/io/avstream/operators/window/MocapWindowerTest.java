@@ -67,8 +67,9 @@ class MocapWindowerTest {
         harness.processElement(new StreamRecord<>(s, Math.floorDiv(s.record.getCaptureTimeUs(), 1000L)));
     }
 
-    private void watermarkAtSecond(double seconds) throws Exception {
-        harness.processWatermark((T0 + (long) (seconds * 1_000_000)) / 1000);
+    /** The end of a bounded input: Flink's final watermark. */
+    private void endOfInput() throws Exception {
+        harness.processWatermark(Long.MAX_VALUE);
     }
 
     private List<MocapWindow> windows() {
@@ -80,7 +81,7 @@ class MocapWindowerTest {
         for (int i = 0; i < 125; i++) { // 5 s
             feed(frame("a", i));
         }
-        watermarkAtSecond(10);
+        endOfInput();
         List<MocapWindow> out = windows();
         // [-1,1) and [4,6) hold half a window each: skipped as sparse
         assertThat(out).extracting(w -> (w.startUs - T0) / 1_000_000).containsExactly(0L, 1L, 2L, 3L);
@@ -99,7 +100,6 @@ class MocapWindowerTest {
         for (int i = 0; i < 75; i++) {
             feed(frame("a", i));
         }
-        watermarkAtSecond(2);
         MocapWindow w = windows().get(0);
         assertThat(w.startUs).isEqualTo(T0);
         // bin j of 24 over 2 s has its midpoint at (j + 0.5) * 83.33 ms; the nearest 40 ms frame
@@ -128,7 +128,7 @@ class MocapWindowerTest {
         for (int i : order) {
             feed(frame("a", i));
         }
-        watermarkAtSecond(10);
+        endOfInput();
         List<MocapWindow> shuffled = windows();
 
         tearDown();
@@ -136,7 +136,7 @@ class MocapWindowerTest {
         for (int i = 0; i < 100; i++) {
             feed(frame("a", i));
         }
-        watermarkAtSecond(10);
+        endOfInput();
         List<MocapWindow> ordered = windows();
 
         assertThat(shuffled).hasSameSizeAs(ordered).isNotEmpty();
@@ -155,7 +155,7 @@ class MocapWindowerTest {
                 feed(frame("a", i));
             }
         }
-        watermarkAtSecond(10);
+        endOfInput();
         assertThat(windower.duplicateFrameCount()).isEqualTo(8);
         // 3 s of frames: [0,2) and [1,3) are full
         assertThat(windows()).extracting(w -> w.frameCount).containsExactly(50, 50);
@@ -163,10 +163,9 @@ class MocapWindowerTest {
 
     @Test
     void dropsFramesWhoseWindowsHaveClosed() throws Exception {
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 100; i++) { // up to 3.96 s: [0,2) and [1,3) close (their end + 200 ms has been seen)
             feed(frame("a", i));
         }
-        watermarkAtSecond(3); // closes [0,2) and [1,3)
         assertThat(windows()).hasSize(2);
         feed(frame("a", 10)); // t = 0.4 s: only in windows that closed
         feed(frame("a", 30)); // t = 1.2 s: both of its windows, [0,2) and [1,3), have closed
@@ -179,7 +178,7 @@ class MocapWindowerTest {
             feed(frame("a", i));
             feed(frame("b", i));
         }
-        watermarkAtSecond(10);
+        endOfInput();
         assertThat(windows()).extracting(w -> w.streamId).containsExactlyInAnyOrder("a", "a", "b", "b");
     }
 
@@ -188,32 +187,51 @@ class MocapWindowerTest {
         for (int i = 0; i < 125; i++) {
             feed(frame("a", i)); // walk before frame 60 (2.4 s), run after
         }
-        watermarkAtSecond(10);
+        endOfInput();
         assertThat(windows()).extracting(w -> w.annotation).containsExactly("walk", "walk", "run", "run");
     }
 
     @Test
-    void expiresIdleStreams() throws Exception {
+    void flushesAndExpiresAStreamThatFallsSilent() throws Exception {
         harness.setProcessingTime(1_000);
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 53; i++) { // up to 2.08 s: [0,2) is full but waits for a frame at 2.2 s
             feed(frame("a", i));
         }
+        assertThat(windows()).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isGreaterThan(0);
         harness.setProcessingTime(1_000 + 29_000);
         assertThat(windower.expiredStreamCount()).isZero();
         harness.setProcessingTime(1_000 + 31_000);
         assertThat(windower.expiredStreamCount()).isEqualTo(1);
-        assertThat(windower.expiredFrameCount()).isEqualTo(30);
+        // the full window is flushed, the half window [1,3) is skipped
+        assertThat(windows()).extracting(w -> (w.startUs - T0) / 1_000_000, w -> w.frameCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 50));
         assertThat(harness.numKeyedStateEntries()).isZero();
-        watermarkAtSecond(10);
-        assertThat(windows()).isEmpty();
+        endOfInput();
+        assertThat(windows()).hasSize(1);
+    }
+
+    @Test
+    void eachStreamClosesItsWindowsOnItsOwnClock() throws Exception {
+        // stream b's clock is 30 s behind a's, and its frames arrive after all of a's
+        for (int i = 0; i < 100; i++) {
+            feed(frame("a", i + 750));
+        }
+        for (int i = 0; i < 100; i++) {
+            feed(frame("b", i));
+        }
+        endOfInput();
+        assertThat(windows()).filteredOn(w -> w.streamId.equals("b")).extracting(w -> w.frameCount)
+                .containsExactly(50, 50, 50);
+        assertThat(windower.lateFrameCount()).isZero();
     }
 
     @Test
     void stateSurvivesASnapshotAndRestore() throws Exception {
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 55; i++) { // up to 2.16 s: no window has closed yet
             feed(frame("a", i));
         }
+        assertThat(windows()).isEmpty();
         var snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
@@ -223,10 +241,10 @@ class MocapWindowerTest {
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
-        for (int i = 60; i < 100; i++) {
+        for (int i = 55; i < 100; i++) {
             feed(frame("a", i));
         }
-        watermarkAtSecond(10);
+        endOfInput();
         assertThat(windows()).extracting(w -> (w.startUs - T0) / 1_000_000, w -> w.frameCount)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 50), org.assertj.core.groups.Tuple.tuple(1L, 50),
                         org.assertj.core.groups.Tuple.tuple(2L, 50));
