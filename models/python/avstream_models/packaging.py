@@ -71,7 +71,8 @@ def check_onnx(path: str) -> None:
 
 
 def write_package(model: STMT, out_dir: str, name: str, labels: Iterable[str], description: str,
-                  weights: dict, script: str, seed: Optional[int], version: str = "0.1.0") -> dict:
+                  weights: dict, script: str, seed: Optional[int], version: str = "0.1.0",
+                  extra_provenance: Optional[dict] = None) -> dict:
     os.makedirs(out_dir, exist_ok=True)
     labels = list(labels)
     cfg = model.cfg
@@ -100,7 +101,7 @@ def write_package(model: STMT, out_dir: str, name: str, labels: Iterable[str], d
         "preprocessing": dict(STMT_PREPROCESSING, frames=cfg.frames, points=n),
         "provenance": {"script": script, "seed": seed, "torch": torch.__version__, "opset": OPSET,
                        "config": cfg.to_dict(), "parameters": count_parameters(model),
-                       "parameters_in_forward": count_forward_parameters(model)},
+                       "parameters_in_forward": count_forward_parameters(model), **(extra_provenance or {})},
         "sha256": {"model.onnx": sha256(onnx_path), "labels.txt": sha256(labels_path)},
     }
     with open(os.path.join(out_dir, "model.json"), "w", newline="\n") as f:

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /** The {@code avstream} command line: {@code demo}, {@code run}, {@code produce}, {@code consume}. */
 @Command(name = "avstream", mixinStandardHelpOptions = true, version = "avstream 0.1.0",
         description = "Real-time deep-learning inference on live MoCap, audio and video streams with Kafka and Flink.",
-        subcommands = {DemoCommand.class, Cli.RunCommand.class, Cli.ProduceCommand.class, Cli.ConsumeCommand.class})
+        subcommands = {DemoCommand.class, Cli.RunCommand.class, Cli.ProduceCommand.class, Cli.ConsumeCommand.class,
+                ExportDatasetCommand.class})
 public final class Cli implements Callable<Integer> {
 
     public static void main(String[] args) {
