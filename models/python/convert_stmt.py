@@ -95,7 +95,8 @@ def load_model(checkpoint_path: str) -> STMT:
     return model.eval()
 
 
-def convert(checkpoint_path: str, out_dir: str, labels=None, name: str = "stmt-official") -> dict:
+def convert(checkpoint_path: str, out_dir: str, labels=None, name: str = "stmt-official",
+            topology: str = None) -> dict:
     model = load_model(checkpoint_path)
     n = model.cfg.num_classes
     labels = labels or default_labels(n)
@@ -107,7 +108,7 @@ def convert(checkpoint_path: str, out_dir: str, labels=None, name: str = "stmt-o
                      "128 mesh vertices with their geodesic distances; full-size configuration."),
         weights={"kind": "official-converted",
                  "note": f"converted from {os.path.basename(checkpoint_path)} by models/python/convert_stmt.py"},
-        script="models/python/convert_stmt.py", seed=None)
+        script="models/python/convert_stmt.py", seed=None, topology=topology)
 
 
 def main(argv=None) -> int:
@@ -116,13 +117,15 @@ def main(argv=None) -> int:
     ap.add_argument("--out", required=True, help="package directory to write")
     ap.add_argument("--labels", help="label names, one per line, in class-index order")
     ap.add_argument("--name", default="stmt-official")
+    ap.add_argument("--topology", help="id of the mesh topology the job's frames use (its OBJ must be on the job's "
+                    "class path as avstream/topologies/<id>.obj); default: the project's synthetic humanoid")
     args = ap.parse_args(argv)
     labels = None
     if args.labels:
         with open(args.labels) as f:
             labels = [ln.strip() for ln in f if ln.strip()]
     try:
-        manifest = convert(args.checkpoint, args.out, labels, args.name)
+        manifest = convert(args.checkpoint, args.out, labels, args.name, args.topology)
     except ConversionError as e:
         print(f"convert_stmt: {e}", file=sys.stderr)
         return 2

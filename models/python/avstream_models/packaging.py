@@ -72,7 +72,7 @@ def check_onnx(path: str) -> None:
 
 def write_package(model: STMT, out_dir: str, name: str, labels: Iterable[str], description: str,
                   weights: dict, script: str, seed: Optional[int], version: str = "0.1.0",
-                  extra_provenance: Optional[dict] = None) -> dict:
+                  extra_provenance: Optional[dict] = None, topology: Optional[str] = None) -> dict:
     os.makedirs(out_dir, exist_ok=True)
     labels = list(labels)
     cfg = model.cfg
@@ -98,7 +98,8 @@ def write_package(model: STMT, out_dir: str, name: str, labels: Iterable[str], d
         "outputs": [{"name": "logits", "dtype": "float32", "shape": [-1, cfg.num_classes]}],
         "activation": "softmax",
         "labels": "labels.txt",
-        "preprocessing": dict(STMT_PREPROCESSING, frames=cfg.frames, points=n),
+        "preprocessing": dict(STMT_PREPROCESSING, frames=cfg.frames, points=n,
+                              **({"topology": topology} if topology else {})),
         "provenance": {"script": script, "seed": seed, "torch": torch.__version__, "opset": OPSET,
                        "config": cfg.to_dict(), "parameters": count_parameters(model),
                        "parameters_in_forward": count_forward_parameters(model), **(extra_provenance or {})},
