@@ -45,12 +45,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
     private final Path logDir;
+    private final boolean deleteOnClose;
     private final int port;
     private final KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(Path logDir, int port, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, boolean deleteOnClose, int port, KafkaRaftServer server) {
         this.logDir = logDir;
+        this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.server = server;
     }
@@ -76,10 +78,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the broker's log directory", e);
         }
-        if (port == 0) {
-            port = freePort();
+        return start(dir, true, port == 0 ? freePort() : port, freePort(), overrides);
+    }
+
+    /**
+     * Starts the broker on a log directory that outlives it: formatted on first use, reused as it is
+     * on later starts (topics, committed offsets and transactions survive a restart), never deleted.
+     * Client listener on {@code 127.0.0.1:port}, controller on {@code 127.0.0.1:controllerPort}.
+     */
+    public static EmbeddedKafka startPersistent(Path logDir, int port, int controllerPort, Map<String, String> overrides) {
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's log directory " + logDir, e);
         }
-        int controllerPort = freePort();
+        return start(logDir, false, port, controllerPort, overrides);
+    }
+
+    private static EmbeddedKafka start(Path dir, boolean owned, int port, int controllerPort, Map<String, String> overrides) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -107,6 +123,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         p.putAll(overrides);
         KafkaConfig config = new KafkaConfig(p, false);
+        if (owned || !Files.exists(dir.resolve("meta.properties"))) {
+            format(dir, owned);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        long t0 = System.nanoTime();
+        server.startup();
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, owned, port, server);
+        kafka.awaitReady(Duration.ofSeconds(60));
+        LOG.info("Kafka broker ready on 127.0.0.1:{} in {} ms", port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        return kafka;
+    }
+
+    private static void format(Path dir, boolean owned) {
         try {
             Formatter formatter = new Formatter()
                     .setClusterId(Uuid.randomUuid().toString())
@@ -118,16 +147,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
             formatter.run();
         } catch (Exception e) {
-            deleteRecursively(dir);
+            if (owned) {
+                deleteRecursively(dir);
+            }
             throw new IllegalStateException("cannot format the broker's log directory " + dir, e);
         }
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        long t0 = System.nanoTime();
-        server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(dir, port, server);
-        kafka.awaitReady(Duration.ofSeconds(60));
-        LOG.info("Kafka broker ready on 127.0.0.1:{} in {} ms", port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        return kafka;
     }
 
     /** The {@code bootstrap.servers} value for clients. */
@@ -185,7 +209,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException("Kafka broker did not become ready within " + timeout, last);
     }
 
-    /** Stops the broker and deletes its log directory. */
+    /** Stops the broker and deletes its log directory (unless started with {@link #startPersistent}). */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -198,7 +222,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("broker shutdown failed", e);
         } finally {
-            deleteRecursively(logDir);
+            if (deleteOnClose) {
+                deleteRecursively(logDir);
+            }
         }
     }
 
