@@ -63,6 +63,9 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
     private transient ValueState<Long> lastArrivalMs;
     private transient ValueState<Long> expiryTimerMs;
 
+    /** Processing time this instance first ran (after a start or a restore); idleness counts from there. */
+    private transient long runningSinceMs;
+
     private transient Counter lateFrames;
     private transient Counter duplicateFrames;
     private transient Counter sparseWindows;
@@ -100,10 +103,14 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         expiredStreams = g.counter("expiredStreams");
         windowsClosed = g.counter("windowsClosed");
         g.meter("windowsPerSecond", new MeterView(windowsClosed));
+        runningSinceMs = -1;
     }
 
     @Override
     public void processElement(Stamped<MocapFrame> in, Context ctx, Collector<MocapWindow> out) throws Exception {
+        if (runningSinceMs < 0) {
+            runningSinceMs = ctx.timerService().currentProcessingTime();
+        }
         MocapFrame frame = in.record;
         long t = frame.getCaptureTimeUs();
         Long next = nextWindowStart.value();
@@ -158,7 +165,7 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MocapWindow> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            onIdleCheck(timestamp, ctx, out);
+            onIdleCheck(ctx, out);
             return;
         }
         // end of input: close every window that is still open
@@ -257,13 +264,20 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         return best;
     }
 
-    private void onIdleCheck(long timestamp, OnTimerContext ctx, Collector<MocapWindow> out) throws Exception {
+    private void onIdleCheck(OnTimerContext ctx, Collector<MocapWindow> out) throws Exception {
         Long last = lastArrivalMs.value();
         if (last == null) {
             expiryTimerMs.clear();
             return;
         }
-        if (timestamp - last >= spec.idleTimeoutMs()) {
+        long now = ctx.timerService().currentProcessingTime();
+        if (runningSinceMs < 0) {
+            runningSinceMs = now;
+        }
+        // a stream is idle only if it sent nothing for the timeout while this job was running: after
+        // a restore, the frames replayed from Kafka come before any stream expires
+        long activeSince = Math.max(last, runningSinceMs);
+        if (now - activeSince >= spec.idleTimeoutMs()) {
             Long next = nextWindowStart.value();
             if (next != null) {
                 closeWindows(ctx.getCurrentKey(), next, Long.MAX_VALUE, out);
@@ -276,7 +290,7 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
             expiryTimerMs.clear();
             ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
         } else {
-            long at = last + spec.idleTimeoutMs();
+            long at = activeSince + spec.idleTimeoutMs();
             ctx.timerService().registerProcessingTimeTimer(at);
             expiryTimerMs.update(at);
         }

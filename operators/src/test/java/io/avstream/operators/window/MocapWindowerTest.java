@@ -212,6 +212,35 @@ class MocapWindowerTest {
     }
 
     @Test
+    void doesNotExpireStreamsWhileTheJobWasDown() throws Exception {
+        harness.setProcessingTime(1_000);
+        for (int i = 0; i < 53; i++) {
+            feed(frame("a", i));
+        }
+        var snapshot = harness.snapshot(1L, 1_000L);
+        harness.close();
+
+        // restored 5 minutes later: the stream's idle timer is long overdue
+        windower = new MocapWindower(WindowSpec.builder().optIdleTimeout(Duration.ofSeconds(30)).build(), SUBSET, VERTICES);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(windower),
+                s -> s.record.getStreamId(), Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.setProcessingTime(301_000);
+        harness.open();
+        harness.setProcessingTime(302_000);
+        assertThat(windower.expiredStreamCount()).isZero();
+        // the replayed frames continue the stream's windows
+        for (int i = 53; i < 100; i++) {
+            feed(frame("a", i));
+        }
+        endOfInput();
+        assertThat(windows()).extracting(w -> w.frameCount).containsExactly(50, 50, 50);
+        harness.setProcessingTime(302_000 + 31_000);
+        assertThat(windower.expiredStreamCount()).isEqualTo(1);
+    }
+
+    @Test
     void eachStreamClosesItsWindowsOnItsOwnClock() throws Exception {
         // stream b's clock is 30 s behind a's, and its frames arrive after all of a's
         for (int i = 0; i < 100; i++) {
