@@ -9,13 +9,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import io.avstream.deploy.cli.LocalStack;
 import io.avstream.deploy.local.EmbeddedKafka;
+import io.avstream.deploy.testutils.KafkaTestClients;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
@@ -24,15 +23,8 @@ import io.avstream.schemas.Label;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.VertexLayout;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +66,7 @@ class MocapPipelineITCase {
         // frame), some sent twice, and three bad records in between
         long baseUs = (System.currentTimeMillis() / 1000 - 120) * 1_000_000L;
         int badRecords = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of())) {
             AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
             List<SyntheticActor> actors = new ArrayList<>();
             for (int s = 0; s < STREAMS; s++) {
@@ -127,12 +119,7 @@ class MocapPipelineITCase {
         settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500ms");
         settings.put(JobOptions.BOUNDED.key(), "true");
         settings.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
-        JobConfig config = JobConfig.fromMap(settings);
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, LocalStack.flinkConfiguration(2));
-        AvstreamJob.configureEnvironment(env, config.flink());
-        AvstreamJob.build(env, config.flink(), AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties()));
-        env.execute("mocap-it");
+        KafkaTestClients.runJob(settings, 2, "mocap-it");
 
         // windows [k, k+2) s for k = 0..8 are full; [-1, 1) and [9, 11) hold half the frames and are skipped
         Set<String> expected = new TreeSet<>();
@@ -141,7 +128,7 @@ class MocapPipelineITCase {
                 expected.add("it-" + s + "@" + k);
             }
         }
-        List<Prediction> predictions = readAll(out, Prediction.class, expected.size());
+        List<Prediction> predictions = KafkaTestClients.readCommitted(kafka, out, Prediction.class, expected.size(), Duration.ofSeconds(2));
         List<String> windows = new ArrayList<>();
         for (Prediction p : predictions) {
             windows.add(p.getStreamId() + "@" + (p.getWindowStartUs() - baseUs) / 1_000_000L);
@@ -168,48 +155,11 @@ class MocapPipelineITCase {
             assertThat(l.getBatchSize()).isBetween(1, 16);
         }
 
-        List<DeadLetter> dead = readAll(dlq, DeadLetter.class, badRecords);
+        List<DeadLetter> dead = KafkaTestClients.readCommitted(kafka, dlq, DeadLetter.class, badRecords, Duration.ofSeconds(2));
         assertThat(dead).hasSize(badRecords).allSatisfy(d -> assertThat(d.getReason()).isEqualTo("UNDECODABLE"));
     }
 
     private static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p);
-    }
-
-    /** Reads a topic read_committed until {@code expected} records arrived, then 2 s more to catch extras. */
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> readAll(String topic, Class<T> type, int expected)
-            throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        AvroCodec<T> codec = AvroCodec.forClass(type);
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long extraUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, extraUntil)) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(codec.decode(r.value()));
-                }
-                if (out.size() >= expected && extraUntil == Long.MAX_VALUE) {
-                    extraUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                }
-            }
-        }
-        return out;
     }
 }

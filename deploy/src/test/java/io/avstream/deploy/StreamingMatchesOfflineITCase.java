@@ -10,13 +10,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import io.avstream.deploy.cli.LocalStack;
 import io.avstream.deploy.dataset.MocapDatasetExporter;
 import io.avstream.deploy.local.EmbeddedKafka;
+import io.avstream.deploy.testutils.KafkaTestClients;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.models.EngineSession;
@@ -30,15 +29,9 @@ import io.avstream.schemas.Label;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.VertexLayout;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +71,9 @@ class StreamingMatchesOfflineITCase {
         StmtPreprocessor pre = StmtPreprocessing.of(pkg).preprocessor();
         AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
         Map<String, float[]> windowPoints = new LinkedHashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of(
+                ProducerConfig.LINGER_MS_CONFIG, "10", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20)))) {
             for (MocapDatasetExporter.ActorSpec spec : MocapDatasetExporter.heldOutActors(MocapDatasetExporter.Settings.DEFAULT_SEED, ACTORS)) {
                 SyntheticActor actor = spec.newActor();
                 int n = SECONDS * FPS;
@@ -189,15 +184,10 @@ class StreamingMatchesOfflineITCase {
         settings.put(JobOptions.MAX_BATCH.key(), Integer.toString(maxBatch));
         settings.put(JobOptions.QUEUE_CAPACITY.key(), "1024");
         settings.put(JobOptions.LATENCY_BUDGET.key(), "10min");
-        JobConfig config = JobConfig.fromMap(settings);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                LocalStack.flinkConfiguration(parallelism));
-        AvstreamJob.configureEnvironment(env, config.flink());
-        AvstreamJob.build(env, config.flink(), AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties()));
-        env.execute("heldout-" + name);
+        KafkaTestClients.runJob(settings, parallelism, "heldout-" + name);
 
         Map<String, Prediction> byWindow = new TreeMap<>();
-        for (Prediction p : readAll(out, offline.size())) {
+        for (Prediction p : KafkaTestClients.readCommitted(kafka, out, Prediction.class, offline.size(), Duration.ofSeconds(1))) {
             Prediction before = byWindow.put(key(p.getStreamId(), p.getWindowStartUs()), p);
             assertThat(before).as("one prediction per window in run %s", name).isNull();
         }
@@ -269,46 +259,5 @@ class StreamingMatchesOfflineITCase {
         }
         assertThat(pure).isGreaterThan(40);
         assertThat(accuracy).isGreaterThanOrEqualTo(0.90);
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20));
-        return new KafkaProducer<>(p);
-    }
-
-    private static List<Prediction> readAll(String topic, int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        AvroCodec<Prediction> codec = AvroCodec.forClass(Prediction.class);
-        List<Prediction> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long extraUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, extraUntil)) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    try {
-                        out.add(codec.decode(r.value()));
-                    } catch (java.io.IOException e) {
-                        throw new AssertionError("undecodable prediction", e);
-                    }
-                }
-                if (out.size() >= expected && extraUntil == Long.MAX_VALUE) {
-                    extraUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-                }
-            }
-        }
-        return out;
     }
 }

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +21,7 @@ import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.cli.LocalStack;
 import io.avstream.deploy.local.EmbeddedKafka;
+import io.avstream.deploy.testutils.KafkaTestClients;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
@@ -32,15 +32,10 @@ import io.avstream.schemas.VertexLayout;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -342,37 +337,10 @@ class BadInputITCase {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * MAX_PAYLOAD));
-        return new KafkaProducer<>(p);
+        return KafkaTestClients.producer(kafka, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * MAX_PAYLOAD)));
     }
 
-    /** Reads a topic read_committed until {@code atLeast} records arrived and 2 s passed without more (60 s at most). */
-    private static <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int atLeast) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        AvroCodec<T> codec = AvroCodec.forClass(type);
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long last = System.nanoTime();
-            while (System.nanoTime() < deadline && (out.size() < atLeast || System.nanoTime() - last < Duration.ofSeconds(2).toNanos())) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(codec.decode(r.value()));
-                    last = System.nanoTime();
-                }
-            }
-        }
-        return out;
+    private static <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int atLeast) {
+        return KafkaTestClients.readCommitted(kafka, topic, type, atLeast, Duration.ofSeconds(2));
     }
 }
