@@ -63,8 +63,9 @@ public final class AvstreamJob {
         env.execute("avstream");
     }
 
-    /** Checkpointing (exactly-once barriers) at the configured interval. */
+    /** Checkpointing (exactly-once barriers) at the configured interval, network buffer timeout. */
     public static void configureEnvironment(StreamExecutionEnvironment env, Configuration conf) {
+        env.setBufferTimeout(conf.get(JobOptions.BUFFER_TIMEOUT).toMillis());
         env.enableCheckpointing(conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(500, conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() / 2));
     }

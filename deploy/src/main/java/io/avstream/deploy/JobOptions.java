@@ -43,6 +43,11 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(2))
             .withDescription("Checkpoint interval; with exactly-once, predictions become visible at this pace.");
 
+    public static final ConfigOption<Duration> BUFFER_TIMEOUT = key("avstream.network.buffer-timeout")
+            .durationType().defaultValue(Duration.ofMillis(5))
+            .withDescription("Longest time a record waits in a network buffer between operators (Flink's default is 100 ms); "
+                    + "lower is lower latency for a little throughput.");
+
     public static final ConfigOption<Duration> WINDOW_SPAN = key("avstream.window.span")
             .durationType().defaultValue(Duration.ofSeconds(2)).withDescription("Window length (event time).");
 
@@ -79,7 +84,8 @@ public final class JobOptions {
             .withDescription("onnxruntime-cpu, onnxruntime-cuda, onnxruntime-tensorrt or djl-tensorrt.");
 
     public static final ConfigOption<Integer> MAX_BATCH = key("avstream.batch.max-size")
-            .intType().defaultValue(16).withDescription("Largest batch handed to the engine.");
+            .intType().defaultValue(4).withDescription("Largest batch handed to the engine (ONNX Runtime on CPU gains ~nothing from "
+                    + "larger batches, see docs/performance.md; GPU engines want 16 or more).");
 
     public static final ConfigOption<Duration> MAX_DELAY = key("avstream.batch.max-delay")
             .durationType().defaultValue(Duration.ofMillis(10))

@@ -13,6 +13,7 @@ public final class BatcherStats {
     private final long totalQueueNanos;
     private final int queueDepth;
     private final long expectedInferenceNanos;
+    private final long paddedSamples;
 
     /**
      * A snapshot.
@@ -32,6 +33,19 @@ public final class BatcherStats {
     public BatcherStats(long submitted, long completed, long failed, long rejectedQueueFull,
             long rejectedDeadlineMissed, long rejectedShutdown, long batches, long batchedSamples,
             long totalQueueNanos, int queueDepth, long expectedInferenceNanos) {
+        this(submitted, completed, failed, rejectedQueueFull, rejectedDeadlineMissed, rejectedShutdown, batches,
+                batchedSamples, totalQueueNanos, queueDepth, expectedInferenceNanos, 0);
+    }
+
+    /**
+     * A snapshot of a batcher whose engine pads batches to a fixed size.
+     *
+     * @param paddedSamples padding samples added to all batches run (engines with fixed input shapes)
+     * @see #BatcherStats(long, long, long, long, long, long, long, long, long, int, long)
+     */
+    public BatcherStats(long submitted, long completed, long failed, long rejectedQueueFull,
+            long rejectedDeadlineMissed, long rejectedShutdown, long batches, long batchedSamples,
+            long totalQueueNanos, int queueDepth, long expectedInferenceNanos, long paddedSamples) {
         this.submitted = submitted;
         this.completed = completed;
         this.failed = failed;
@@ -43,6 +57,7 @@ public final class BatcherStats {
         this.totalQueueNanos = totalQueueNanos;
         this.queueDepth = queueDepth;
         this.expectedInferenceNanos = expectedInferenceNanos;
+        this.paddedSamples = paddedSamples;
     }
 
     /** Requests submitted (accepted or refused at submit). */
@@ -105,6 +120,20 @@ public final class BatcherStats {
         return expectedInferenceNanos;
     }
 
+    /** Padding samples added to all batches run, for engines with fixed input shapes (0 otherwise). */
+    public long paddedSamples() {
+        return paddedSamples;
+    }
+
+    /**
+     * The share of the engine's work spent on padding: padded / (batched + padded) samples
+     * (0 before the first batch and for engines that take any batch size).
+     */
+    public double paddingWaste() {
+        long all = batchedSamples + paddedSamples;
+        return all == 0 ? 0 : (double) paddedSamples / all;
+    }
+
     @Override
     public String toString() {
         return "BatcherStats{submitted=" + submitted + ", completed=" + completed + ", failed=" + failed
@@ -112,6 +141,7 @@ public final class BatcherStats {
                 + ", rejectedShutdown=" + rejectedShutdown + ", batches=" + batches
                 + ", meanBatchSize=" + String.format("%.2f", meanBatchSize())
                 + ", meanQueueMicros=" + String.format("%.1f", meanQueueNanos() / 1000)
-                + ", queueDepth=" + queueDepth + ", expectedInferenceMicros=" + expectedInferenceNanos / 1000 + "}";
+                + ", queueDepth=" + queueDepth + ", expectedInferenceMicros=" + expectedInferenceNanos / 1000
+                + (paddedSamples > 0 ? ", paddedSamples=" + paddedSamples : "") + "}";
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "avstream", mixinStandardHelpOptions = true, version = "avstream 0.1.0",
         description = "Real-time deep-learning inference on live MoCap, audio and video streams with Kafka and Flink.",
         subcommands = {DemoCommand.class, Cli.RunCommand.class, Cli.ProduceCommand.class, Cli.ConsumeCommand.class,
-                ExportDatasetCommand.class})
+                ExportDatasetCommand.class, LoadTestCommand.class, BenchCommand.class})
 public final class Cli implements Callable<Integer> {
 
     public static void main(String[] args) {

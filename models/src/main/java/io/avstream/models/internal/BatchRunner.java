@@ -10,6 +10,14 @@ public interface BatchRunner extends AutoCloseable {
      */
     Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize);
 
+    /**
+     * The fixed batch every run is padded to (engines with fixed input shapes), or 0 where the
+     * engine takes batches of any size. The batcher counts the padding samples as waste.
+     */
+    default int paddedBatch() {
+        return 0;
+    }
+
     /** Releases the runner's resources (its predictor). */
     @Override
     void close();

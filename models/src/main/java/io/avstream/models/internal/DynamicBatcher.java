@@ -56,6 +56,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private final LongAdder batches = new LongAdder();
     private final LongAdder batchedSamples = new LongAdder();
     private final LongAdder totalQueueNanos = new LongAdder();
+    private final LongAdder paddedSamples = new LongAdder();
 
     /**
      * Starts one worker thread per runner.
@@ -127,7 +128,7 @@ public final class DynamicBatcher implements AutoCloseable {
     public BatcherStats stats() {
         return new BatcherStats(submitted.sum(), completed.sum(), failed.sum(), rejectedQueueFull.sum(),
                 rejectedDeadline.sum(), rejectedShutdown.sum(), batches.sum(), batchedSamples.sum(),
-                totalQueueNanos.sum(), queue.size(), expectedInferenceNanos.get());
+                totalQueueNanos.sum(), queue.size(), expectedInferenceNanos.get(), paddedSamples.sum());
     }
 
     /** The running estimate of one batch's inference time. */
@@ -249,6 +250,10 @@ public final class DynamicBatcher implements AutoCloseable {
         long startMicros = epochMicros();
         batches.increment();
         batchedSamples.add(n);
+        int padded = runner.paddedBatch();
+        if (padded > n) {
+            paddedSamples.add(padded - n);
+        }
         for (Request r : batch) {
             totalQueueNanos.add(startNanos - r.enqueuedNanos);
         }

@@ -132,6 +132,11 @@ public final class PredictorRunner implements BatchRunner {
     }
 
     @Override
+    public int paddedBatch() {
+        return model.paddedBatch();
+    }
+
+    @Override
     public void close() {
         predictor.close();
     }

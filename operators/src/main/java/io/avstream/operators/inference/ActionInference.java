@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import io.avstream.models.Activation;
+import io.avstream.models.BatcherStats;
 import io.avstream.models.InferenceRejectedException;
 import io.avstream.models.InferenceResult;
 import io.avstream.models.ModelHandle;
@@ -22,6 +23,9 @@ import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -32,6 +36,14 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  *
  * <p>A window the batcher refuses (queue full, or its deadline can no longer be met) is shed:
  * counted in {@code shedWindows} and not predicted; that is the declared overload policy.
+ *
+ * <p>Metrics of the shared model's batcher (all subtasks of this JVM together, so every subtask
+ * reports the same values) are in the group {@code batcher}: gauges {@code queueDepth},
+ * {@code meanBatchSize}, {@code batches}, {@code batchedSamples}, {@code completed}, {@code failed},
+ * {@code rejectedQueueFull}, {@code rejectedDeadlineMissed}, {@code rejectedShutdown},
+ * {@code meanQueueMicros}, {@code expectedInferenceMicros}, {@code paddedSamples} and
+ * {@code paddingWaste} (engines with fixed input shapes pad batches); and this subtask's histogram
+ * {@code batchSize} of the batches its windows ran in.
  */
 public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> {
     private static final long serialVersionUID = 1L;
@@ -54,6 +66,9 @@ public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> 
     private transient String geodistInput;
     private transient Counter shedWindows;
     private transient Counter failedWindows;
+    private transient org.apache.flink.metrics.Histogram batchSizes;
+    private transient volatile BatcherStats lastStats;
+    private transient volatile long lastStatsNanos;
 
     /**
      * @param modelRef         the model package
@@ -84,6 +99,42 @@ public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> 
         model = SharedModels.acquire(pkg, runtimeOptions);
         shedWindows = getRuntimeContext().getMetricGroup().counter("shedWindows");
         failedWindows = getRuntimeContext().getMetricGroup().counter("failedWindows");
+        registerBatcherMetrics(getRuntimeContext().getMetricGroup().addGroup("batcher"));
+    }
+
+    /** Gauges over the shared batcher's counters, read from one snapshot per metric report. */
+    private void registerBatcherMetrics(MetricGroup g) {
+        g.gauge("queueDepth", (Gauge<Integer>) () -> stats().queueDepth());
+        g.gauge("meanBatchSize", (Gauge<Double>) () -> stats().meanBatchSize());
+        g.gauge("batches", (Gauge<Long>) () -> stats().batches());
+        g.gauge("batchedSamples", (Gauge<Long>) () -> stats().batchedSamples());
+        g.gauge("completed", (Gauge<Long>) () -> stats().completed());
+        g.gauge("failed", (Gauge<Long>) () -> stats().failed());
+        g.gauge("rejectedQueueFull", (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.QUEUE_FULL));
+        g.gauge("rejectedDeadlineMissed",
+                (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.DEADLINE_MISSED));
+        g.gauge("rejectedShutdown", (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.SHUTDOWN));
+        g.gauge("meanQueueMicros", (Gauge<Double>) () -> stats().meanQueueNanos() / 1000.0);
+        g.gauge("expectedInferenceMicros", (Gauge<Long>) () -> stats().expectedInferenceNanos() / 1000L);
+        g.gauge("paddedSamples", (Gauge<Long>) () -> stats().paddedSamples());
+        g.gauge("paddingWaste", (Gauge<Double>) () -> stats().paddingWaste());
+        batchSizes = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    /** The batcher's counters, at most 100 ms old, so that one report reads one consistent snapshot. */
+    BatcherStats stats() {
+        long now = System.nanoTime();
+        BatcherStats s = lastStats;
+        if (s == null || now - lastStatsNanos > 100_000_000L) {
+            ModelHandle m = model;
+            if (m == null || m.isClosed()) {
+                return s != null ? s : new BatcherStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            }
+            s = m.stats();
+            lastStats = s;
+            lastStatsNanos = now;
+        }
+        return s;
     }
 
     @Override
@@ -94,6 +145,7 @@ public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> 
         long deadline = System.nanoTime() + latencyBudgetNanos;
         model.submit(inputs, deadline).whenComplete((r, err) -> {
             if (err == null) {
+                batchSizes.update(r.batchSize());
                 result.complete(Collections.singletonList(toPrediction(w, r)));
                 return;
             }

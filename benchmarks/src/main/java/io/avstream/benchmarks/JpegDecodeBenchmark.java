@@ -1,0 +1,66 @@
+package io.avstream.benchmarks;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import javax.imageio.ImageIO;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Decoding one JPEG video frame with the JDK's ImageIO, for the video path's budget. The JPEG is
+ * made in the setup (gradients and noise, default quality) at the given size.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-Djava.awt.headless=true")
+public class JpegDecodeBenchmark {
+    @Param({"224x224", "640x480", "1280x720"})
+    public String size;
+
+    private byte[] jpeg;
+
+    @Setup
+    public void setUp() throws IOException {
+        String[] wh = size.split("x");
+        int w = Integer.parseInt(wh[0]);
+        int h = Integer.parseInt(wh[1]);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = (x * 255 / w + rng.nextInt(24)) & 0xff;
+                int g = (y * 255 / h + rng.nextInt(24)) & 0xff;
+                int b = ((x + y) * 128 / (w + h) + rng.nextInt(24)) & 0xff;
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!ImageIO.write(img, "jpg", out)) {
+            throw new IllegalStateException("no JPEG writer in this JDK");
+        }
+        jpeg = out.toByteArray();
+    }
+
+    @Benchmark
+    public BufferedImage decode() throws IOException {
+        return ImageIO.read(new ByteArrayInputStream(jpeg));
+    }
+}
