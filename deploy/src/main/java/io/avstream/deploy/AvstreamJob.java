@@ -13,11 +13,11 @@ import io.avstream.ingest.validate.Decoded;
 import io.avstream.ingest.validate.InputLimits;
 import io.avstream.ingest.validate.MocapFrameDecoder;
 import io.avstream.models.Engine;
-import io.avstream.models.ModelPackage;
 import io.avstream.models.RuntimeOptions;
 import io.avstream.operators.inference.ActionInference;
 import io.avstream.operators.inference.ModelRef;
 import io.avstream.operators.inference.StmtPreprocessing;
+import io.avstream.operators.window.FrameReducer;
 import io.avstream.operators.window.MocapWindow;
 import io.avstream.operators.window.MocapWindower;
 import io.avstream.operators.window.WindowSpec;
@@ -129,9 +129,26 @@ public final class AvstreamJob {
     /** Lays out the job graph. Loads the model package once here to read its preprocessing. */
     public static DataStream<Prediction> build(StreamExecutionEnvironment env, Configuration conf, Io io) {
         ModelRef modelRef = ModelRef.of(conf.get(JobOptions.ACTION_MODEL));
-        ModelPackage pkg = modelRef.load();
-        StmtPreprocessing stmt = StmtPreprocessing.of(pkg);
-        RuntimeOptions runtime = runtimeOptions(conf);
+        StmtPreprocessing stmt = StmtPreprocessing.of(modelRef.load());
+        Duration budget = conf.get(JobOptions.LATENCY_BUDGET);
+        DataStream<Prediction> predictions = AsyncDataStream.unorderedWait(
+                        windows(env, conf, io, stmt),
+                        new ActionInference(modelRef, runtimeOptions(conf), budget.toMillis(), conf.get(JobOptions.TOP_K)),
+                        Math.max(60_000L, 4 * budget.toMillis()), TimeUnit.MILLISECONDS,
+                        conf.get(JobOptions.ASYNC_CAPACITY))
+                .name("action-inference").uid("action-inference")
+                .map(new LatencyMetrics()).name("latency-metrics").uid("latency-metrics");
+
+        predictions.sinkTo(io.predictionSink()).name("prediction-sink").uid("prediction-sink");
+        return predictions;
+    }
+
+    /**
+     * The graph up to closed windows: the MoCap source (decoding and validation inside it), dead
+     * letters to their sink, frames reduced to the model's vertex subset, the per-stream windower.
+     */
+    public static DataStream<MocapWindow> windows(StreamExecutionEnvironment env, Configuration conf, Io io,
+            StmtPreprocessing stmt) {
         DecodingDeserializer<MocapFrame> deserializer = mocapDeserializer(conf);
         WindowSpec spec = WindowSpec.builder()
                 .optSpan(conf.get(JobOptions.WINDOW_SPAN))
@@ -153,22 +170,12 @@ public final class AvstreamJob {
         frames.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
                 .sinkTo(io.deadLetterSink()).name("dead-letter-sink").uid("dead-letter-sink");
 
-        DataStream<MocapWindow> windows = frames
-                .keyBy(s -> s.record.getStreamId())
-                .process(new MocapWindower(spec, stmt.preprocessor().subset(), stmt.topology().vertexCount()))
+        return frames
+                .map(new FrameReducer(stmt.preprocessor().subset(), stmt.topology().vertexCount()))
+                .name("reduce-frames").uid("reduce-frames")
+                .keyBy(f -> f.streamId)
+                .process(new MocapWindower(spec))
                 .name("mocap-windows").uid("mocap-windows");
-
-        Duration budget = conf.get(JobOptions.LATENCY_BUDGET);
-        DataStream<Prediction> predictions = AsyncDataStream.unorderedWait(
-                        windows,
-                        new ActionInference(modelRef, runtime, budget.toMillis(), conf.get(JobOptions.TOP_K)),
-                        Math.max(60_000L, 4 * budget.toMillis()), TimeUnit.MILLISECONDS,
-                        conf.get(JobOptions.ASYNC_CAPACITY))
-                .name("action-inference").uid("action-inference")
-                .map(new LatencyMetrics()).name("latency-metrics").uid("latency-metrics");
-
-        predictions.sinkTo(io.predictionSink()).name("prediction-sink").uid("prediction-sink");
-        return predictions;
     }
 
     static RuntimeOptions runtimeOptions(Configuration conf) {

@@ -247,32 +247,11 @@ public final class PipelineBench implements AutoCloseable {
     static void buildPerRecord(StreamExecutionEnvironment env, Configuration conf, AvstreamJob.Io io) {
         ModelRef modelRef = ModelRef.of(conf.get(JobOptions.ACTION_MODEL));
         StmtPreprocessing stmt = StmtPreprocessing.of(modelRef.load());
-        DecodingDeserializer<MocapFrame> deserializer = AvstreamJob.mocapDeserializer(conf);
-        WindowSpec spec = WindowSpec.builder()
-                .optSpan(conf.get(JobOptions.WINDOW_SPAN))
-                .optHop(conf.get(JobOptions.WINDOW_HOP))
-                .optFrames(stmt.frames())
-                .optNominalFps(conf.get(JobOptions.MOCAP_FPS))
-                .optMinCoverage(conf.get(JobOptions.WINDOW_MIN_COVERAGE))
-                .optIdleTimeout(conf.get(JobOptions.STREAM_IDLE_TIMEOUT))
-                .optOutOfOrderness(conf.get(JobOptions.OUT_OF_ORDERNESS))
-                .build();
-        SingleOutputStreamOperator<Stamped<MocapFrame>> frames = env
-                .fromSource(io.mocapSource(), InputWatermarks.strategy(deserializer,
-                        conf.get(JobOptions.OUT_OF_ORDERNESS), conf.get(JobOptions.SOURCE_IDLENESS)), "mocap-source")
-                .uid("mocap-source")
-                .process(new DeadLetterRouter<>(deserializer.recordType()))
-                .name("route-dead-letters").uid("route-dead-letters");
-        frames.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .sinkTo(io.deadLetterSink()).name("dead-letter-sink").uid("dead-letter-sink");
         RuntimeOptions engine = RuntimeOptions.builder()
                 .optEngine(Engine.parse(conf.get(JobOptions.ENGINE)))
                 .optIntraOpThreads(conf.get(JobOptions.INTRA_OP_THREADS))
                 .build();
-        DataStream<Prediction> predictions = frames
-                .keyBy(s -> s.record.getStreamId())
-                .process(new MocapWindower(spec, stmt.preprocessor().subset(), stmt.topology().vertexCount()))
-                .name("mocap-windows").uid("mocap-windows")
+        DataStream<Prediction> predictions = AvstreamJob.windows(env, conf, io, stmt)
                 .map(new PerRecordInference(modelRef, engine, conf.get(JobOptions.TOP_K)))
                 .name("per-record-inference").uid("per-record-inference")
                 .map(new LatencyMetrics()).name("latency-metrics").uid("latency-metrics");

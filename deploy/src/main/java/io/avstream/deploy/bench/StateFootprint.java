@@ -17,6 +17,7 @@ import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.operators.inference.StmtPreprocessing;
 import io.avstream.operators.window.MocapWindow;
+import io.avstream.operators.window.FrameReducer;
 import io.avstream.operators.window.MocapWindower;
 import io.avstream.operators.window.WindowSpec;
 import io.avstream.schemas.MocapFrame;
@@ -169,6 +170,7 @@ public final class StateFootprint {
     /** The windower on a heap keyed state backend, with heap timer queues as Flink's timer service keeps them. */
     private static final class Probe implements AutoCloseable {
         private final MocapWindower windower;
+        private final FrameReducer reducer;
         private final HeapKeyedStateBackend<String> backend;
         private final KeyGroupedInternalPriorityQueue<TimerHeapInternalTimer<String, VoidNamespace>> eventTimers;
         private final KeyGroupedInternalPriorityQueue<TimerHeapInternalTimer<String, VoidNamespace>> processingTimers;
@@ -190,7 +192,8 @@ public final class StateFootprint {
                     VoidNamespaceSerializer.INSTANCE);
             eventTimers = backend.create("_timer_state/event_user-timers", timers);
             processingTimers = backend.create("_timer_state/processing_user-timers", timers);
-            windower = new MocapWindower(spec, stmt.preprocessor().subset(), stmt.topology().vertexCount());
+            reducer = new FrameReducer(stmt.preprocessor().subset(), stmt.topology().vertexCount());
+            windower = new MocapWindower(spec);
             windower.setRuntimeContext(runtimeContext());
             windower.open(DefaultOpenContext.INSTANCE);
         }
@@ -243,7 +246,7 @@ public final class StateFootprint {
             }
             context.key = key;
             context.timestamp = in.record.getCaptureTimeUs() / 1000;
-            windower.processElement(in, context, new Collector<>() {
+            windower.processElement(reducer.map(in), context, new Collector<>() {
                 @Override
                 public void collect(MocapWindow w) {
                     emitted.add(w);

@@ -1,7 +1,5 @@
 package io.avstream.operators.window;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,8 +8,6 @@ import java.util.Map;
 
 import io.avstream.operators.mocap.StmtPreprocessor;
 import io.avstream.schemas.EpochMicros;
-import io.avstream.schemas.MocapFrame;
-import io.avstream.schemas.Stamped;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -39,7 +35,7 @@ import org.apache.flink.util.Collector;
  * still open are closed with what they hold.
  *
  * <ul>
- *   <li>Each frame is reduced to the model's vertex subset as it arrives; only that is stored.</li>
+ *   <li>Frames arrive reduced to the model's vertex subset ({@link FrameReducer}); only that is stored.</li>
  *   <li>Frames out of order within the bound are re-ordered; when a window closes, the model's
  *       frames are picked at the bin midpoints of the window.</li>
  *   <li>A frame whose capture time is already buffered is a duplicate; a frame whose windows have all
@@ -50,14 +46,12 @@ import org.apache.flink.util.Collector;
  *       its state is cleared ({@code expiredStreams}).</li>
  * </ul>
  */
-public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFrame>, MocapWindow> {
+public class MocapWindower extends KeyedProcessFunction<String, ReducedFrame, MocapWindow> {
     private static final long serialVersionUID = 1L;
 
     private final WindowSpec spec;
-    private final int[] subset;
-    private final int vertexCount;
 
-    private transient MapState<Long, BufferedFrame> frames;
+    private transient MapState<Long, ReducedFrame> frames;
     private transient ValueState<Long> nextWindowStart;
     private transient ValueState<Long> maxCaptureUs;
     private transient ValueState<Long> lastArrivalMs;
@@ -72,26 +66,15 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
     private transient Counter expiredStreams;
     private transient Counter windowsClosed;
 
-    /**
-     * @param spec        window span, hop, out-of-order bound and frame count
-     * @param subset      the vertex indices the model reads from each frame
-     * @param vertexCount vertices per incoming frame (of the mesh topology)
-     */
-    public MocapWindower(WindowSpec spec, int[] subset, int vertexCount) {
+    /** @param spec window span, hop, out-of-order bound and frame count */
+    public MocapWindower(WindowSpec spec) {
         this.spec = spec;
-        this.subset = subset.clone();
-        this.vertexCount = vertexCount;
-        for (int i : subset) {
-            if (i < 0 || i >= vertexCount) {
-                throw new IllegalArgumentException("subset vertex " + i + " outside 0.." + (vertexCount - 1));
-            }
-        }
     }
 
     @Override
     public void open(OpenContext ctx) {
         frames = getRuntimeContext().getMapState(new MapStateDescriptor<>("frames", Types.LONG,
-                TypeInformation.of(BufferedFrame.class)));
+                TypeInformation.of(ReducedFrame.class)));
         nextWindowStart = getRuntimeContext().getState(new ValueStateDescriptor<>("nextWindowStart", Types.LONG));
         maxCaptureUs = getRuntimeContext().getState(new ValueStateDescriptor<>("maxCaptureUs", Types.LONG));
         lastArrivalMs = getRuntimeContext().getState(new ValueStateDescriptor<>("lastArrivalMs", Types.LONG));
@@ -107,12 +90,11 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
     }
 
     @Override
-    public void processElement(Stamped<MocapFrame> in, Context ctx, Collector<MocapWindow> out) throws Exception {
+    public void processElement(ReducedFrame frame, Context ctx, Collector<MocapWindow> out) throws Exception {
         if (runningSinceMs < 0) {
             runningSinceMs = ctx.timerService().currentProcessingTime();
         }
-        MocapFrame frame = in.record;
-        long t = frame.getCaptureTimeUs();
+        long t = frame.captureUs;
         Long next = nextWindowStart.value();
         Long max = maxCaptureUs.value();
         if (next == null) {
@@ -128,8 +110,8 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
             duplicateFrames.inc();
             return;
         }
-        frames.put(t, new BufferedFrame(frame.getSeq(), t, in.kafkaTimestampMs * 1000L,
-                reduce(frame.getVertices()), frame.getAnnotation()));
+        frame.streamId = null; // the key says it; not stored once per frame
+        frames.put(t, frame);
         if (max == null || t > max) {
             max = t;
             maxCaptureUs.update(t);
@@ -148,20 +130,6 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         }
     }
 
-    /** Reads the subset vertices straight from the little-endian payload. */
-    float[] reduce(ByteBuffer vertices) {
-        ByteBuffer b = vertices.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int base = b.position();
-        float[] xyz = new float[subset.length * 3];
-        for (int i = 0; i < subset.length; i++) {
-            int off = base + subset[i] * 12;
-            xyz[3 * i] = b.getFloat(off);
-            xyz[3 * i + 1] = b.getFloat(off + 4);
-            xyz[3 * i + 2] = b.getFloat(off + 8);
-        }
-        return xyz;
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MocapWindow> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
@@ -177,8 +145,8 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
 
     /** Closes, in order, every window from {@code next} whose end is at most {@code upToUs}; prunes the frames no open window needs. */
     private void closeWindows(String streamId, long next, long upToUs, Collector<MocapWindow> out) throws Exception {
-        List<BufferedFrame> buffered = new ArrayList<>();
-        for (BufferedFrame f : frames.values()) {
+        List<ReducedFrame> buffered = new ArrayList<>();
+        for (ReducedFrame f : frames.values()) {
             buffered.add(f);
         }
         buffered.sort(Comparator.comparingLong(f -> f.captureUs));
@@ -202,14 +170,14 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
             next += spec.hopUs();
         }
         nextWindowStart.update(next);
-        for (BufferedFrame f : buffered) {
+        for (ReducedFrame f : buffered) {
             if (f.captureUs < next) {
                 frames.remove(f.captureUs);
             }
         }
     }
 
-    private void closeWindow(String streamId, long start, List<BufferedFrame> sorted, int from, Collector<MocapWindow> out) {
+    private void closeWindow(String streamId, long start, List<ReducedFrame> sorted, int from, Collector<MocapWindow> out) {
         long end = start + spec.spanUs();
         int to = from;
         while (to < sorted.size() && sorted.get(to).captureUs < end) {
@@ -225,12 +193,12 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
             times[i] = sorted.get(from + i).captureUs;
         }
         int[] picks = StmtPreprocessor.selectFrames(times, start, end, spec.frames());
-        int stride = subset.length * 3;
+        int stride = sorted.get(from).xyz.length;
         float[] points = new float[picks.length * stride];
         for (int i = 0; i < picks.length; i++) {
             System.arraycopy(sorted.get(from + picks[i]).xyz, 0, points, i * stride, stride);
         }
-        BufferedFrame last = sorted.get(to - 1);
+        ReducedFrame last = sorted.get(to - 1);
         MocapWindow w = new MocapWindow();
         w.streamId = streamId;
         w.startUs = start;
@@ -246,7 +214,7 @@ public class MocapWindower extends KeyedProcessFunction<String, Stamped<MocapFra
         out.collect(w);
     }
 
-    private static String majority(List<BufferedFrame> sorted, int from, int to) {
+    private static String majority(List<ReducedFrame> sorted, int from, int to) {
         Map<String, Integer> counts = new HashMap<>();
         String best = null;
         int bestCount = 0;

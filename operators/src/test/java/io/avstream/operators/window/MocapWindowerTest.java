@@ -30,7 +30,7 @@ class MocapWindowerTest {
     private static final int[] SUBSET = {0, 2, 5};
 
     private MocapWindower windower;
-    private KeyedOneInputStreamOperatorTestHarness<String, Stamped<MocapFrame>, MocapWindow> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ReducedFrame, MocapWindow> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -38,9 +38,9 @@ class MocapWindowerTest {
                 .optSpan(Duration.ofSeconds(2)).optHop(Duration.ofSeconds(1))
                 .optFrames(24).optNominalFps(25).optMinCoverage(0.8)
                 .optIdleTimeout(Duration.ofSeconds(30)).build();
-        windower = new MocapWindower(spec, SUBSET, VERTICES);
+        windower = new MocapWindower(spec);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(windower),
-                s -> s.record.getStreamId(), Types.STRING);
+                f -> f.streamId, Types.STRING);
         harness.open();
     }
 
@@ -49,8 +49,10 @@ class MocapWindowerTest {
         harness.close();
     }
 
-    /** Frame {@code i} of a stream: capture time T0 + i*40 ms, vertex v at (i, v, -i). */
-    private static Stamped<MocapFrame> frame(String stream, int i) {
+    private static final FrameReducer REDUCER = new FrameReducer(SUBSET, VERTICES);
+
+    /** Frame {@code i} of a stream, reduced: capture time T0 + i*40 ms, vertex v at (i, v, -i). */
+    private static ReducedFrame frame(String stream, int i) {
         ByteBuffer b = ByteBuffer.allocate(VERTICES * 12).order(ByteOrder.LITTLE_ENDIAN);
         for (int v = 0; v < VERTICES; v++) {
             b.putFloat(i).putFloat(v).putFloat(-i);
@@ -60,11 +62,11 @@ class MocapWindowerTest {
                 .setStreamId(stream).setSeq(i).setCaptureTimeUs(T0 + i * FRAME_US)
                 .setTopology("test").setVertexCount(VERTICES).setLayout(VertexLayout.XYZ_F32LE)
                 .setVertices(b).setAnnotation(i < 60 ? "walk" : "run").build();
-        return new Stamped<>(f, (T0 + i * FRAME_US) / 1000 + 3);
+        return REDUCER.map(new Stamped<>(f, (T0 + i * FRAME_US) / 1000 + 3));
     }
 
-    private void feed(Stamped<MocapFrame> s) throws Exception {
-        harness.processElement(new StreamRecord<>(s, Math.floorDiv(s.record.getCaptureTimeUs(), 1000L)));
+    private void feed(ReducedFrame f) throws Exception {
+        harness.processElement(new StreamRecord<>(f, Math.floorDiv(f.captureUs, 1000L)));
     }
 
     /** The end of a bounded input: Flink's final watermark. */
@@ -221,9 +223,9 @@ class MocapWindowerTest {
         harness.close();
 
         // restored 5 minutes later: the stream's idle timer is long overdue
-        windower = new MocapWindower(WindowSpec.builder().optIdleTimeout(Duration.ofSeconds(30)).build(), SUBSET, VERTICES);
+        windower = new MocapWindower(WindowSpec.builder().optIdleTimeout(Duration.ofSeconds(30)).build());
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(windower),
-                s -> s.record.getStreamId(), Types.STRING);
+                f -> f.streamId, Types.STRING);
         harness.setup();
         harness.initializeState(snapshot);
         harness.setProcessingTime(301_000);
@@ -264,9 +266,9 @@ class MocapWindowerTest {
         var snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        windower = new MocapWindower(WindowSpec.builder().optIdleTimeout(Duration.ofSeconds(30)).build(), SUBSET, VERTICES);
+        windower = new MocapWindower(WindowSpec.builder().optIdleTimeout(Duration.ofSeconds(30)).build());
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(windower),
-                s -> s.record.getStreamId(), Types.STRING);
+                f -> f.streamId, Types.STRING);
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
