@@ -1,22 +1,14 @@
 package io.avstream.deploy.bench;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import io.avstream.models.Activation;
 import io.avstream.models.EngineSession;
-import io.avstream.models.ModelManifest;
 import io.avstream.models.ModelPackage;
 import io.avstream.models.RuntimeOptions;
-import io.avstream.operators.inference.ActionInference;
+import io.avstream.operators.inference.ActionTranslator;
 import io.avstream.operators.inference.ModelRef;
-import io.avstream.operators.inference.StmtPreprocessing;
-import io.avstream.operators.mocap.StmtPreprocessor;
-import io.avstream.operators.post.Scores;
 import io.avstream.operators.window.MocapWindow;
 import io.avstream.schemas.EpochMicros;
-import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -35,13 +27,7 @@ public class PerRecordInference extends RichMapFunction<MocapWindow, Prediction>
     private final int topK;
 
     private transient EngineSession session;
-    private transient StmtPreprocessor preprocessor;
-    private transient List<String> labels;
-    private transient Activation activation;
-    private transient String modelName;
-    private transient String modelVersion;
-    private transient String pointsInput;
-    private transient String geodistInput;
+    private transient ActionTranslator translator;
 
     /**
      * @param modelRef       the model package
@@ -57,53 +43,17 @@ public class PerRecordInference extends RichMapFunction<MocapWindow, Prediction>
     @Override
     public void open(OpenContext ctx) {
         ModelPackage pkg = modelRef.load();
-        ModelManifest m = pkg.manifest();
-        preprocessor = StmtPreprocessing.of(pkg).preprocessor();
-        pointsInput = m.inputs().get(0).name();
-        geodistInput = m.inputs().get(1).name();
-        labels = pkg.labels();
-        activation = m.activation();
-        modelName = m.name();
-        modelVersion = m.version();
+        translator = new ActionTranslator(pkg, topK);
         session = EngineSession.open(pkg, runtimeOptions);
     }
 
     @Override
     public Prediction map(MocapWindow w) {
-        Map<String, float[]> inputs = new LinkedHashMap<>(4);
-        inputs.put(pointsInput, preprocessor.points(w.points, w.frames));
-        inputs.put(geodistInput, preprocessor.geodist());
+        Map<String, float[]> inputs = translator.inputs(w);
         long startUs = EpochMicros.now();
         float[] logits = session.runBatch(inputs, 1).values().iterator().next();
         long endUs = EpochMicros.now();
-        float[] scores = switch (activation) {
-            case SOFTMAX -> Scores.softmax(logits);
-            case SIGMOID -> Scores.sigmoid(logits);
-            case NONE -> logits;
-        };
-        LatencyRecord latency = LatencyRecord.newBuilder()
-                .setCaptureTimeUs(w.lastCaptureUs)
-                .setKafkaAppendTimeUs(w.lastKafkaUs)
-                .setWindowCloseUs(w.closedAtUs)
-                .setInferenceStartUs(startUs)
-                .setInferenceEndUs(endUs)
-                .setBatchSize(1)
-                .setQueueTimeUs(0L)
-                .setEmitTimeUs(0L)
-                .build();
-        return Prediction.newBuilder()
-                .setPredictionId(ActionInference.predictionId(w.streamId, ActionInference.TASK, w.endUs, modelName,
-                        modelVersion))
-                .setStreamId(w.streamId)
-                .setTask(ActionInference.TASK)
-                .setModelName(modelName)
-                .setModelVersion(modelVersion)
-                .setWindowStartUs(w.startUs)
-                .setWindowEndUs(w.endUs)
-                .setLabels(Scores.topLabels(scores, labels, topK))
-                .setAnnotation(w.annotation)
-                .setLatency(latency)
-                .build();
+        return translator.prediction(w, logits, 1, 0L, startUs, endUs);
     }
 
     @Override

@@ -1,25 +1,16 @@
 package io.avstream.operators.inference;
 
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import io.avstream.models.Activation;
 import io.avstream.models.BatcherStats;
 import io.avstream.models.InferenceRejectedException;
-import io.avstream.models.InferenceResult;
 import io.avstream.models.ModelHandle;
-import io.avstream.models.ModelManifest;
 import io.avstream.models.ModelPackage;
 import io.avstream.models.RuntimeOptions;
 import io.avstream.models.SharedModels;
-import io.avstream.operators.mocap.StmtPreprocessor;
-import io.avstream.operators.post.Scores;
 import io.avstream.operators.window.MocapWindow;
-import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -48,22 +39,13 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> {
     private static final long serialVersionUID = 1L;
 
-    /** The task name written in predictions. */
-    public static final String TASK = "action";
-
     private final ModelRef modelRef;
     private final RuntimeOptions runtimeOptions;
     private final long latencyBudgetNanos;
     private final int topK;
 
     private transient ModelHandle model;
-    private transient StmtPreprocessor preprocessor;
-    private transient List<String> labels;
-    private transient Activation activation;
-    private transient String modelName;
-    private transient String modelVersion;
-    private transient String pointsInput;
-    private transient String geodistInput;
+    private transient ActionTranslator translator;
     private transient Counter shedWindows;
     private transient Counter failedWindows;
     private transient org.apache.flink.metrics.Histogram batchSizes;
@@ -87,15 +69,7 @@ public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> 
     @Override
     public void open(OpenContext ctx) {
         ModelPackage pkg = modelRef.load();
-        ModelManifest m = pkg.manifest();
-        StmtPreprocessing p = StmtPreprocessing.of(pkg);
-        preprocessor = p.preprocessor();
-        pointsInput = m.inputs().get(0).name();
-        geodistInput = m.inputs().get(1).name();
-        labels = pkg.labels();
-        activation = m.activation();
-        modelName = m.name();
-        modelVersion = m.version();
+        translator = new ActionTranslator(pkg, topK);
         model = SharedModels.acquire(pkg, runtimeOptions);
         shedWindows = getRuntimeContext().getMetricGroup().counter("shedWindows");
         failedWindows = getRuntimeContext().getMetricGroup().counter("failedWindows");
@@ -139,14 +113,12 @@ public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> 
 
     @Override
     public void asyncInvoke(MocapWindow w, ResultFuture<Prediction> result) {
-        Map<String, float[]> inputs = new HashMap<>(4);
-        inputs.put(pointsInput, preprocessor.points(w.points, w.frames));
-        inputs.put(geodistInput, preprocessor.geodist());
         long deadline = System.nanoTime() + latencyBudgetNanos;
-        model.submit(inputs, deadline).whenComplete((r, err) -> {
+        model.submit(translator.inputs(w), deadline).whenComplete((r, err) -> {
             if (err == null) {
                 batchSizes.update(r.batchSize());
-                result.complete(Collections.singletonList(toPrediction(w, r)));
+                result.complete(Collections.singletonList(translator.prediction(w, r.outputs().values().iterator().next(),
+                        r.batchSize(), r.queueNanos() / 1000L, r.inferenceStartMicros(), r.inferenceEndMicros())));
                 return;
             }
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -165,42 +137,6 @@ public class ActionInference extends RichAsyncFunction<MocapWindow, Prediction> 
         failedWindows.inc();
         result.completeExceptionally(new java.util.concurrent.TimeoutException(
                 "inference of " + w + " did not finish within the async timeout"));
-    }
-
-    Prediction toPrediction(MocapWindow w, InferenceResult r) {
-        float[] logits = r.outputs().values().iterator().next();
-        float[] scores = switch (activation) {
-            case SOFTMAX -> Scores.softmax(logits);
-            case SIGMOID -> Scores.sigmoid(logits);
-            case NONE -> logits;
-        };
-        LatencyRecord latency = LatencyRecord.newBuilder()
-                .setCaptureTimeUs(w.lastCaptureUs)
-                .setKafkaAppendTimeUs(w.lastKafkaUs)
-                .setWindowCloseUs(w.closedAtUs)
-                .setInferenceStartUs(r.inferenceStartMicros())
-                .setInferenceEndUs(r.inferenceEndMicros())
-                .setBatchSize(r.batchSize())
-                .setQueueTimeUs(r.queueNanos() / 1000L)
-                .setEmitTimeUs(0L)
-                .build();
-        return Prediction.newBuilder()
-                .setPredictionId(predictionId(w.streamId, TASK, w.endUs, modelName, modelVersion))
-                .setStreamId(w.streamId)
-                .setTask(TASK)
-                .setModelName(modelName)
-                .setModelVersion(modelVersion)
-                .setWindowStartUs(w.startUs)
-                .setWindowEndUs(w.endUs)
-                .setLabels(Scores.topLabels(scores, labels, topK))
-                .setAnnotation(w.annotation)
-                .setLatency(latency)
-                .build();
-    }
-
-    /** The deterministic id of a prediction: same stream, task, window end and model version give the same id. */
-    public static String predictionId(String streamId, String task, long windowEndUs, String modelName, String modelVersion) {
-        return streamId + "/" + task + "/" + windowEndUs + "/" + modelName + "@" + modelVersion;
     }
 
     @Override
