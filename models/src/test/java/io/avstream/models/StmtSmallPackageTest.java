@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Loads the real STMT package from {@code models/packages/stmt-small} and runs one batch. */
 class StmtSmallPackageTest {
@@ -53,9 +56,10 @@ class StmtSmallPackageTest {
         }
     }
 
-    @Test
-    void matchesPyTorchGoldenLogitsBatchedAndOneAtATime() throws Exception {
-        ModelPackage pkg = ModelPackage.load(packageDir());
+    /** The golden inputs and PyTorch logits: points, geodesic matrices repeated over the frames, logits. */
+    private record Golden(float[] points, float[] geodist, float[] logits, int batch) {}
+
+    private static Golden golden() throws IOException {
         float[] points = golden("points.f32");
         float[] geodistFrames = golden("geodist_frame.f32");
         float[] expected = golden("logits.f32");
@@ -68,6 +72,42 @@ class StmtSmallPackageTest {
                 System.arraycopy(geodistFrames, b * geoFrame, geodist, (b * FRAMES + t) * geoFrame, geoFrame);
             }
         }
+        return new Golden(points, geodist, expected, batch);
+    }
+
+    /**
+     * The GPU engines give the golden logits too (within 1e-3: GPU kernels round differently). Where an
+     * engine is not present, skipped with the engine's own start-up message saying what is missing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"ORT_CUDA", "ORT_TENSORRT", "DJL_TENSORRT"})
+    void gpuEnginesMatchThePyTorchGoldenLogits(Engine engine) throws Exception {
+        String missing = null;
+        try {
+            engine.checkAvailable();
+        } catch (EngineUnavailableException e) {
+            missing = e.getMessage();
+        }
+        assumeTrue(missing == null, missing);
+        ModelPackage pkg = ModelPackage.load(packageDir());
+        Golden g = golden();
+        try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.builder().optEngine(engine).build())) {
+            float[] actual = session.runBatch(Map.of("points", g.points(), "geodist", g.geodist()), g.batch()).get("logits");
+            assertThat(actual).hasSameSizeAs(g.logits());
+            for (int i = 0; i < actual.length; i++) {
+                assertThat(actual[i]).as("logit %d on %s", i, engine.id()).isCloseTo(g.logits()[i], within(1e-3f));
+            }
+        }
+    }
+
+    @Test
+    void matchesPyTorchGoldenLogitsBatchedAndOneAtATime() throws Exception {
+        ModelPackage pkg = ModelPackage.load(packageDir());
+        Golden g = golden();
+        float[] points = g.points();
+        float[] geodist = g.geodist();
+        float[] expected = g.logits();
+        int batch = g.batch();
 
         try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
             assertCloseTo(session.runBatch(Map.of("points", points, "geodist", geodist), batch).get("logits"),
