@@ -1,13 +1,8 @@
 package io.avstream.deploy.loadtest;
 
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -21,8 +16,9 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
  * A metric reporter that keeps the counters of the jobs of an in-process Flink MiniCluster, so that
- * the load test reads them live (summed over subtasks) and after the job ends: {@code windowsClosed},
- * {@code shedWindows}, {@code failedWindows}, {@code predictions}. Enabled by {@link #enable}.
+ * the load test and the integration tests read them live (summed over subtasks) and after the job
+ * ends: e.g. {@code windowsClosed}, {@code shedWindows}, {@code failedWindows}, {@code predictions},
+ * {@code deadLetters} and, per reason, {@code deadLetters.<REASON>}. Enabled by {@link #enable}.
  */
 public final class JobCounters implements MetricReporter, MetricReporterFactory {
 
@@ -36,33 +32,12 @@ public final class JobCounters implements MetricReporter, MetricReporterFactory 
     private static final Map<String, Map<String, List<Counter>>> COUNTERS = new ConcurrentHashMap<>();
 
     /**
-     * Adds this reporter to a MiniCluster configuration. Flink finds reporter factories with
-     * {@link java.util.ServiceLoader} on the thread's context class loader: start the MiniCluster
-     * inside {@link #visibleTo} so that it finds this one.
+     * Adds this reporter to a MiniCluster configuration (Flink finds the factory through the
+     * {@code META-INF/services} entry of this module).
      */
     public static Configuration enable(Configuration flink) {
         flink.setString("metrics.reporter.avstream-loadtest.factory.class", JobCounters.class.getName());
         return flink;
-    }
-
-    /** Runs {@code action} with a context class loader that lists this class as a {@link MetricReporterFactory} service. */
-    public static <T> T visibleTo(Callable<T> action) throws Exception {
-        Path dir = Files.createTempDirectory("avstream-loadtest-services-");
-        Path services = dir.resolve("META-INF/services/" + MetricReporterFactory.class.getName());
-        Files.createDirectories(services.getParent());
-        Files.writeString(services, JobCounters.class.getName() + "\n");
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, JobCounters.class.getClassLoader())) {
-            thread.setContextClassLoader(loader);
-            return action.call();
-        } finally {
-            thread.setContextClassLoader(previous);
-            Files.deleteIfExists(services);
-            Files.deleteIfExists(services.getParent());
-            Files.deleteIfExists(services.getParent().getParent());
-            Files.deleteIfExists(dir);
-        }
     }
 
     /** A counter of a job, summed over its subtasks; 0 when never registered. */
@@ -91,8 +66,10 @@ public final class JobCounters implements MetricReporter, MetricReporterFactory 
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         if (metric instanceof Counter c) {
             String job = group.getAllVariables().getOrDefault("<job_name>", "");
+            // per-reason dead-letter counters live in a sub-group: keep the group's last component in the name
+            String key = group.getMetricIdentifier(name).contains(".deadLetters." + name) ? "deadLetters." + name : name;
             COUNTERS.computeIfAbsent(job, j -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(c);
+                    .computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(c);
         }
     }
 

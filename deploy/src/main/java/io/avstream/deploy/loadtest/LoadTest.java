@@ -656,7 +656,7 @@ public final class LoadTest {
             AvstreamJob.configureEnvironment(env, c);
             AvstreamJob.build(env, c, AvstreamJob.kafkaIo(c, config.kafkaProperties()));
             long t0 = System.nanoTime();
-            JobClient client = JobCounters.visibleTo(() -> env.executeAsync(job));
+            JobClient client = env.executeAsync(job);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             JobStatus status = client.getJobStatus().get(30, TimeUnit.SECONDS);
             while (status != JobStatus.RUNNING && !status.isGloballyTerminalState() && System.nanoTime() < deadline) {

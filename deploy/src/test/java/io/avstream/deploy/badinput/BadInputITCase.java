@@ -20,6 +20,7 @@ import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.cli.LocalStack;
+import io.avstream.deploy.loadtest.JobCounters;
 import io.avstream.deploy.local.EmbeddedKafka;
 import io.avstream.deploy.testutils.KafkaTestClients;
 import io.avstream.ingest.produce.MocapKafkaProducer;
@@ -150,13 +151,13 @@ class BadInputITCase {
         System.out.println("bad-input corpus, " + corpus.size() + " dead-lettered kinds: " + reasonByKind);
 
         // counted, not dead-lettered
-        assertThat(CapturingReporter.count(dirty.job, "deadLetters")).isEqualTo(corpus.size());
-        assertThat(CapturingReporter.count(dirty.job, "duplicateFrames")).isEqualTo(duplicates);
-        assertThat(CapturingReporter.count(dirty.job, "lateFrames")).isEqualTo(late);
-        assertThat(CapturingReporter.count(dirty.job, "sparseWindows"))
-                .isGreaterThan(CapturingReporter.count(clean.job, "sparseWindows"));
-        assertThat(CapturingReporter.count(clean.job, "deadLetters")).isZero();
-        assertThat(CapturingReporter.count(clean.job, "duplicateFrames")).isZero();
+        assertThat(JobCounters.count(dirty.job, "deadLetters")).isEqualTo(corpus.size());
+        assertThat(JobCounters.count(dirty.job, "duplicateFrames")).isEqualTo(duplicates);
+        assertThat(JobCounters.count(dirty.job, "lateFrames")).isEqualTo(late);
+        assertThat(JobCounters.count(dirty.job, "sparseWindows"))
+                .isGreaterThan(JobCounters.count(clean.job, "sparseWindows"));
+        assertThat(JobCounters.count(clean.job, "deadLetters")).isZero();
+        assertThat(JobCounters.count(clean.job, "duplicateFrames")).isZero();
 
         // the good streams' predictions are those of the clean run
         List<Prediction> dirtyPredictions = read(dirty.out, Prediction.class, GOOD_STREAMS * (SECONDS - 1) + 3);
@@ -327,7 +328,7 @@ class BadInputITCase {
         JobConfig config = JobConfig.fromMap(settings);
 
         Configuration flink = LocalStack.flinkConfiguration(2);
-        flink.setString("metrics.reporter.capture.factory.class", CapturingReporter.class.getName());
+        JobCounters.enable(flink);
         // no restarts: a record that fails the job fails the test
         flink.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
