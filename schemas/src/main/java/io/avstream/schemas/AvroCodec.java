@@ -1,5 +1,6 @@
 package io.avstream.schemas;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -10,13 +11,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -123,6 +133,47 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
   }
 
   /**
+   * Encodes a record with the schema of a release ({@link SchemaReleases#versions()}), for producers that
+   * must keep writing what consumers not yet upgraded can read (e.g. {@code v1} while jobs of that
+   * release still run). Fields the release does not have are left out; a record that holds anything but
+   * the default in such a field is refused, so no meaning is lost without notice.
+   *
+   * @throws IllegalArgumentException when the release does not exist, lacks this record, or cannot carry
+   *     the record's values
+   */
+  public byte[] encodeAs(String release, T record) {
+    Objects.requireNonNull(record, "record");
+    Codecs<T> c = codecs();
+    Release r = c.releases.computeIfAbsent(release, v -> new Release(c.schema, v, type.getSimpleName()));
+    if (r.fingerprint == c.fingerprint) {
+      return encode(record);
+    }
+    for (Schema.Field f : r.dropped) {
+      Object value = record.get(f.pos());
+      if (!f.hasDefaultValue() || c.model.compare(value, c.model.getDefaultValue(f), f.schema()) != 0) {
+        throw new IllegalArgumentException(type.getSimpleName() + "." + f.name() + " = " + value
+            + " cannot be written in release " + release + ", which does not have that field");
+      }
+    }
+    try {
+      ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+      BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(body, null);
+      new SpecificDatumWriter<T>(c.schema, c.model).write(record, out);
+      out.flush();
+      BinaryDecoder in = DecoderFactory.get().binaryDecoder(body.toByteArray(), null);
+      GenericRecord old = new GenericDatumReader<GenericRecord>(c.schema, r.schema, GenericData.get()).read(null, in);
+      ByteBuffer framed = r.encoder.encode(old);
+      byte[] bytes = new byte[framed.remaining()];
+      framed.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + type.getSimpleName() + " as release " + release, e);
+    } catch (AvroRuntimeException | NullPointerException | ClassCastException e) {
+      throw new IllegalArgumentException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Decodes one record written with the current or any released schema version.
    *
    * @throws SchemaMismatchException when the framing is valid but the writer fingerprint is unknown
@@ -211,8 +262,30 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     return "AvroCodec[" + type.getName() + "]";
   }
 
+  /** A released schema of the record to write with, and the current fields it does not have. */
+  private static final class Release {
+    final Schema schema;
+    final long fingerprint;
+    final List<Schema.Field> dropped = new ArrayList<>();
+    final BinaryMessageEncoder<GenericRecord> encoder;
+
+    Release(Schema current, String version, String recordName) {
+      this.schema = SchemaReleases.find(version, recordName).orElseThrow(() -> new IllegalArgumentException(
+          "no release " + version + " of " + recordName + "; released: " + SchemaReleases.versions()));
+      this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+      for (Schema.Field f : current.getFields()) {
+        if (schema.getField(f.name()) == null) {
+          dropped.add(f);
+        }
+      }
+      this.encoder = new BinaryMessageEncoder<>(GenericData.get(), schema);
+    }
+  }
+
   /** The transient state: schemas by fingerprint, the Avro encoder and decoder. */
   private static final class Codecs<T> {
+    final SpecificData model;
+    final Map<String, Release> releases = new ConcurrentHashMap<>();
     final Schema schema;
     final long fingerprint;
     final Map<Long, Schema> writers = new HashMap<>();
@@ -220,7 +293,7 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     final BinaryMessageDecoder<T> decoder;
 
     Codecs(Class<T> type, List<String> extraWriterSchemas) {
-      SpecificData model = SpecificData.getForClass(type);
+      this.model = SpecificData.getForClass(type);
       Schema current = model.getSchema(type);
       if (current == null || current.getType() != Schema.Type.RECORD) {
         throw new IllegalArgumentException(type.getName() + " is not a generated Avro record class");

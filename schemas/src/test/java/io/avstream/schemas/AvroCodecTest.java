@@ -239,6 +239,35 @@ class AvroCodecTest {
     return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
+  @Test
+  void writesAnEarlierReleaseThatItsReadersDecode() throws IOException {
+    AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
+    MocapFrame frame = SampleRecords.mocapFrame();
+    Schema v1 = SchemaReleases.find("v1", "MocapFrame").orElseThrow();
+
+    byte[] bytes = codec.encodeAs("v1", frame);
+
+    assertThat(SchemaMismatchException.hex(AvroCodec.headerFingerprint(bytes))).isEqualTo("eedf87d373023f9a");
+    assertThat(AvroCodec.headerFingerprint(bytes)).isEqualTo(SchemaNormalization.parsingFingerprint64(v1));
+    assertThat(codec.decode(bytes)).isEqualTo(frame);
+    assertThat(bytes.length).isLessThan(codec.encode(frame).length);
+    assertThat(codec.encodeAs(SchemaReleases.latest(), frame)).isEqualTo(codec.encode(frame));
+  }
+
+  @Test
+  void refusesAnEarlierReleaseThatCannotCarryTheValues() {
+    AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
+    MocapFrame zUp = MocapFrame.newBuilder(SampleRecords.mocapFrame()).setUpAxis(UpAxis.Z_UP).build();
+    MocapFrame millimetres = MocapFrame.newBuilder(SampleRecords.mocapFrame()).setLengthUnit(LengthUnit.MILLIMETRE).build();
+
+    assertThatThrownBy(() -> codec.encodeAs("v1", zUp)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("MocapFrame.up_axis = Z_UP").hasMessageContaining("release v1");
+    assertThatThrownBy(() -> codec.encodeAs("v1", millimetres)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("length_unit = MILLIMETRE");
+    assertThatThrownBy(() -> codec.encodeAs("v0", SampleRecords.mocapFrame())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no release v0 of MocapFrame");
+  }
+
   private static void assertDecodeFailsWithIoException(AvroCodec<?> codec, byte[] bytes) {
     try {
       codec.decode(bytes);
