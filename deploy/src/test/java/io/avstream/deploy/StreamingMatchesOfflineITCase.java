@@ -26,8 +26,10 @@ import io.avstream.operators.mocap.StmtPreprocessor;
 import io.avstream.operators.post.Scores;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.Label;
+import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
+import io.avstream.schemas.UpAxis;
 import io.avstream.schemas.VertexLayout;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,7 +42,9 @@ import org.junit.jupiter.api.Test;
  * Held-out synthetic actors streamed through Kafka and the Flink job predict what the same windows
  * predict offline (the same frames cut, preprocessed and run through the engine directly, no
  * Kafka, no Flink), whatever the parallelism and batching; and the bundled model recognises the
- * actions.
+ * actions. Each stream's producer switches from schema release v1 to v2 half-way, three of them to
+ * another frame of reference (z up and/or centimetres or millimetres): the job must read all of it as
+ * the same metres, y up.
  */
 class StreamingMatchesOfflineITCase {
 
@@ -49,6 +53,9 @@ class StreamingMatchesOfflineITCase {
     private static final int FPS = 25;
     private static final long SPAN_US = 2_000_000L;
     private static final long HOP_US = 1_000_000L;
+    /** The frame of reference each actor's producer uses after its switch to release v2. */
+    private static final UpAxis[] UP = {UpAxis.Y_UP, UpAxis.Z_UP, UpAxis.Y_UP, UpAxis.Z_UP};
+    private static final LengthUnit[] UNIT = {LengthUnit.METRE, LengthUnit.MILLIMETRE, LengthUnit.CENTIMETRE, LengthUnit.METRE};
 
     private static EmbeddedKafka kafka;
     private static String input;
@@ -74,8 +81,11 @@ class StreamingMatchesOfflineITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, "10", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20)))) {
+            int a = 0;
             for (MocapDatasetExporter.ActorSpec spec : MocapDatasetExporter.heldOutActors(MocapDatasetExporter.Settings.DEFAULT_SEED, ACTORS)) {
                 SyntheticActor actor = spec.newActor();
+                UpAxis up = UP[a];
+                LengthUnit unit = UNIT[a++];
                 int n = SECONDS * FPS;
                 long[] times = new long[n];
                 float[][] reduced = new float[n][];
@@ -87,12 +97,16 @@ class StreamingMatchesOfflineITCase {
                     reduced[i] = pre.reduce(f.vertices());
                     labels[i] = f.label();
                     transition[i] = f.timeUs() - f.segment().startUs() < SyntheticActor.TRANSITION_S * 1e6;
+                    boolean v2 = i >= n / 2;
                     MocapFrame frame = MocapFrame.newBuilder()
                             .setStreamId(spec.streamId()).setSeq(f.index()).setCaptureTimeUs(times[i])
                             .setTopology(actor.topologyId()).setVertexCount(actor.vertexCount())
-                            .setLayout(VertexLayout.XYZ_F32LE).setVertices(MocapKafkaProducer.encode(f.vertices()))
+                            .setLayout(VertexLayout.XYZ_F32LE)
+                            .setVertices(MocapKafkaProducer.encode(v2 ? MocapKafkaProducer.fromMetresYUp(f.vertices(), up, unit) : f.vertices()))
+                            .setUpAxis(v2 ? up : UpAxis.Y_UP).setLengthUnit(v2 ? unit : LengthUnit.METRE)
                             .setAnnotation(f.label()).build();
-                    producer.send(new ProducerRecord<>(input, spec.streamId().getBytes(StandardCharsets.UTF_8), codec.encode(frame)));
+                    byte[] value = v2 ? codec.encode(frame) : codec.encodeAs("v1", frame);
+                    producer.send(new ProducerRecord<>(input, spec.streamId().getBytes(StandardCharsets.UTF_8), value));
                 }
                 // full windows [k, k+2) s, cut exactly as the job does but without it
                 for (long start = baseUs; start + SPAN_US <= baseUs + (long) n * 1_000_000L / FPS; start += HOP_US) {

@@ -11,8 +11,11 @@ import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.Prediction;
+import io.avstream.schemas.SchemaReleases;
 import io.avstream.schemas.Topics;
+import io.avstream.schemas.UpAxis;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -108,6 +111,18 @@ public final class Cli implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "1")
         long seed;
 
+        @Option(names = "--schema-release", description = "Schema release to write, e.g. v1 for jobs of that release "
+                + "(default: the newest).")
+        String schemaRelease = SchemaReleases.latest();
+
+        @Option(names = "--up-axis", defaultValue = "Y_UP", description = "Up axis of the vertices sent: ${COMPLETION-CANDIDATES} "
+                + "(default ${DEFAULT-VALUE}).")
+        UpAxis upAxis;
+
+        @Option(names = "--length-unit", defaultValue = "METRE", description = "Unit of the vertices sent: ${COMPLETION-CANDIDATES} "
+                + "(default ${DEFAULT-VALUE}).")
+        LengthUnit lengthUnit;
+
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Kafka producer property; repeatable.")
         Map<String, String> kafka = new java.util.LinkedHashMap<>();
 
@@ -117,6 +132,7 @@ public final class Cli implements Callable<Integer> {
             props.putAll(kafka);
             try (MocapKafkaProducer producer = MocapKafkaProducer.builder()
                     .setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams).optSeed(seed)
+                    .optSchemaRelease(schemaRelease).optUpAxis(upAxis).optLengthUnit(lengthUnit)
                     .optProperties(props).build()) {
                 producer.start();
                 Thread.sleep(duration.toMillis());

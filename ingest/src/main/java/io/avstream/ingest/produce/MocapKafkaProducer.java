@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.EpochMicros;
+import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.MocapFrame;
+import io.avstream.schemas.SchemaReleases;
+import io.avstream.schemas.UpAxis;
 import io.avstream.schemas.VertexLayout;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,7 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends synthetic MoCap streams to Kafka in real time: one {@link SyntheticActor} per stream, all
  * paced by one thread at the actors' frame rate, capture times from this machine's clock.
- * Key = stream id; value = {@link MocapFrame} in Avro single-object encoding.
+ * Key = stream id; value = {@link MocapFrame} in Avro single-object encoding, of the newest schema
+ * release unless {@link Builder#optSchemaRelease} names an earlier one. The vertices are sent in
+ * metres, y up, unless {@link Builder#optUpAxis}/{@link Builder#optLengthUnit} ask for another frame
+ * of reference (as a z-up millimetre MoCap system would send them).
  *
  * <pre>{@code
  * try (MocapKafkaProducer p = MocapKafkaProducer.builder()
@@ -44,6 +50,9 @@ public final class MocapKafkaProducer implements AutoCloseable {
     private final double fps;
     private final Thread thread;
     private final AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
+    private final String schemaRelease;
+    private final UpAxis upAxis;
+    private final LengthUnit lengthUnit;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean running;
@@ -61,6 +70,9 @@ public final class MocapKafkaProducer implements AutoCloseable {
         this.producer = new KafkaProducer<>(p);
         this.topic = b.topic;
         this.fps = b.fps;
+        this.schemaRelease = b.schemaRelease;
+        this.upAxis = b.upAxis;
+        this.lengthUnit = b.lengthUnit;
         this.actors = new ArrayList<>(b.streams);
         this.keys = new ArrayList<>(b.streams);
         for (int i = 0; i < b.streams; i++) {
@@ -109,10 +121,12 @@ public final class MocapKafkaProducer implements AutoCloseable {
                         .setTopology(actors.get(i).topologyId())
                         .setVertexCount(f.vertices().length / 3)
                         .setLayout(VertexLayout.XYZ_F32LE)
-                        .setVertices(encode(f.vertices()))
+                        .setVertices(encode(fromMetresYUp(f.vertices(), upAxis, lengthUnit)))
                         .setAnnotation(f.label())
+                        .setUpAxis(upAxis)
+                        .setLengthUnit(lengthUnit)
                         .build();
-                producer.send(new ProducerRecord<>(topic, null, null, keys.get(i), codec.encode(frame)), (md, err) -> {
+                producer.send(new ProducerRecord<>(topic, null, null, keys.get(i), codec.encodeAs(schemaRelease, frame)), (md, err) -> {
                     if (err != null) {
                         if (failed.incrementAndGet() == 1) {
                             LOG.warn("sending a frame failed: {}", err.toString());
@@ -130,6 +144,28 @@ public final class MocapKafkaProducer implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(xyz.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(xyz);
         return b;
+    }
+
+    /**
+     * Vertices in metres, y up, expressed in another frame of reference: z up turns (x, y, z) into
+     * (x, -z, y) (the inverse of what readers do), centimetres and millimetres scale by 100 and 1000.
+     */
+    public static float[] fromMetresYUp(float[] xyz, UpAxis upAxis, LengthUnit unit) {
+        if (upAxis == UpAxis.Y_UP && unit == LengthUnit.METRE) {
+            return xyz;
+        }
+        float scale = switch (unit) {
+            case METRE -> 1f;
+            case CENTIMETRE -> 100f;
+            case MILLIMETRE -> 1000f;
+        };
+        float[] out = new float[xyz.length];
+        for (int i = 0; i < xyz.length; i += 3) {
+            out[i] = xyz[i] * scale;
+            out[i + 1] = (upAxis == UpAxis.Z_UP ? -xyz[i + 2] : xyz[i + 1]) * scale;
+            out[i + 2] = (upAxis == UpAxis.Z_UP ? xyz[i + 1] : xyz[i + 2]) * scale;
+        }
+        return out;
     }
 
     /** Frames acknowledged by the broker. */
@@ -170,6 +206,9 @@ public final class MocapKafkaProducer implements AutoCloseable {
         private long seed = 1;
         private double fps = 25.0;
         private String streamPrefix = "actor-";
+        private String schemaRelease = SchemaReleases.latest();
+        private UpAxis upAxis = UpAxis.Y_UP;
+        private LengthUnit lengthUnit = LengthUnit.METRE;
         private final Properties properties = new Properties();
 
         public Builder setBootstrapServers(String bootstrapServers) {
@@ -202,6 +241,24 @@ public final class MocapKafkaProducer implements AutoCloseable {
             return this;
         }
 
+        /** The schema release to write (default: the newest), e.g. {@code v1} while jobs of that release run. */
+        public Builder optSchemaRelease(String release) {
+            this.schemaRelease = release;
+            return this;
+        }
+
+        /** The up axis of the vertices sent (default y; z needs schema release v2 or later). */
+        public Builder optUpAxis(UpAxis upAxis) {
+            this.upAxis = upAxis;
+            return this;
+        }
+
+        /** The unit of the vertices sent (default metres; others need schema release v2 or later). */
+        public Builder optLengthUnit(LengthUnit unit) {
+            this.lengthUnit = unit;
+            return this;
+        }
+
         /** Kafka producer properties passed through untouched. */
         public Builder optProperties(Properties props) {
             this.properties.putAll(props);
@@ -221,6 +278,17 @@ public final class MocapKafkaProducer implements AutoCloseable {
             if (!(fps > 0 && fps <= 1000)) {
                 throw new IllegalArgumentException("fps must be in (0, 1000], got " + fps);
             }
+            if (!SchemaReleases.versions().contains(schemaRelease)) {
+                throw new IllegalArgumentException("unknown schema release '" + schemaRelease + "'; released: "
+                        + SchemaReleases.versions());
+            }
+            if (upAxis == null || lengthUnit == null) {
+                throw new IllegalArgumentException("up axis and length unit must not be null");
+            }
+            // refuses a frame of reference the release cannot carry, before any thread starts
+            AvroCodec.forClass(MocapFrame.class).encodeAs(schemaRelease, MocapFrame.newBuilder()
+                    .setStreamId("check").setSeq(0).setCaptureTimeUs(0).setTopology("check").setVertexCount(0)
+                    .setVertices(ByteBuffer.allocate(0)).setUpAxis(upAxis).setLengthUnit(lengthUnit).build());
             return new MocapKafkaProducer(this);
         }
     }

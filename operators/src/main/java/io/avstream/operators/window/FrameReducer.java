@@ -3,13 +3,18 @@ package io.avstream.operators.window;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Stamped;
+import io.avstream.schemas.UpAxis;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * Reduces each decoded MoCap frame to the model's vertex subset, straight from the little-endian
- * payload, before the frames are shuffled by stream (a 2038-vertex mesh of 24 KB becomes 1.5 KB).
+ * payload, before the frames are shuffled by stream (a 2038-vertex mesh of 24 KB becomes 1.5 KB), and
+ * brings the kept vertices to the job's frame of reference: metres, y up. Frames of schema release v1
+ * are that already; v2 frames may declare {@code up_axis = Z_UP} (read as (x, z, -y)) and a
+ * {@code length_unit} of centimetres or millimetres.
  */
 public class FrameReducer implements MapFunction<Stamped<MocapFrame>, ReducedFrame> {
     private static final long serialVersionUID = 1L;
@@ -33,20 +38,47 @@ public class FrameReducer implements MapFunction<Stamped<MocapFrame>, ReducedFra
     public ReducedFrame map(Stamped<MocapFrame> in) {
         MocapFrame f = in.record;
         return new ReducedFrame(f.getStreamId(), f.getSeq(), f.getCaptureTimeUs(), in.kafkaTimestampMs * 1000L,
-                reduce(f.getVertices()), f.getAnnotation());
+                reduce(f.getVertices(), f.getUpAxis(), f.getLengthUnit()), f.getAnnotation());
     }
 
-    /** The subset vertices of a float32 little-endian xyz payload. */
+    /** The subset vertices of a float32 little-endian xyz payload in metres, y up. */
     public float[] reduce(ByteBuffer vertices) {
+        return reduce(vertices, UpAxis.Y_UP, LengthUnit.METRE);
+    }
+
+    /** The subset vertices of a float32 little-endian xyz payload, turned into metres, y up. */
+    public float[] reduce(ByteBuffer vertices, UpAxis upAxis, LengthUnit unit) {
         ByteBuffer b = vertices.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int base = b.position();
         float[] xyz = new float[subset.length * 3];
+        boolean zUp = upAxis == UpAxis.Z_UP;
         for (int i = 0; i < subset.length; i++) {
             int off = base + subset[i] * 12;
-            xyz[3 * i] = b.getFloat(off);
-            xyz[3 * i + 1] = b.getFloat(off + 4);
-            xyz[3 * i + 2] = b.getFloat(off + 8);
+            float x = b.getFloat(off);
+            float y = b.getFloat(off + 4);
+            float z = b.getFloat(off + 8);
+            xyz[3 * i] = x;
+            xyz[3 * i + 1] = zUp ? z : y;
+            xyz[3 * i + 2] = zUp ? -y : z;
+        }
+        float toMetres = metresPer(unit);
+        if (toMetres != 1f) {
+            for (int i = 0; i < xyz.length; i++) {
+                xyz[i] /= toMetres;
+            }
         }
         return xyz;
+    }
+
+    /** How many of the unit make one metre. */
+    private static float metresPer(LengthUnit unit) {
+        if (unit == null) {
+            return 1f;
+        }
+        return switch (unit) {
+            case METRE -> 1f;
+            case CENTIMETRE -> 100f;
+            case MILLIMETRE -> 1000f;
+        };
     }
 }
