@@ -56,10 +56,15 @@ final class ClusterHarness {
 
     /** Runs {@code deploy/cluster/<script> args...}; returns its standard output; fails on a non-zero exit. */
     String script(String script, String... args) throws IOException, InterruptedException {
+        return script(Map.of(), script, args);
+    }
+
+    private String script(Map<String, String> extraEnv, String script, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", repo.resolve("deploy/cluster").resolve(script).toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
         pb.environment().putAll(env);
+        pb.environment().putAll(extraEnv);
         Files.createDirectories(work);
         Path err = work.resolve("script-" + script.replace(".sh", "") + ".err");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
@@ -81,10 +86,34 @@ final class ClusterHarness {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
     }
 
-    /** Submits the job; returns its id. */
+    /** Submits the job of this build; returns its id. */
     String submit(String... jobArgs) throws IOException, InterruptedException {
-        String out = script("submit.sh", jobArgs);
+        return submitJar(repo.resolve("deploy/target/avstream-job.jar"), jobArgs);
+    }
+
+    /** Submits the job of the given jar (e.g. an earlier version's); returns its id. */
+    String submitJar(Path jobJar, String... jobArgs) throws IOException, InterruptedException {
+        String out = script(Map.of("AVSTREAM_JOB_JAR", jobJar.toString()), "submit.sh", jobArgs);
         return out.lines().reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** The commit of the earlier version named in {@code deploy/cluster/upgrade-baseline}. */
+    String baselineCommit() throws IOException {
+        return Files.readAllLines(repo.resolve("deploy/cluster/upgrade-baseline")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().strip();
+    }
+
+    /** True when this clone's history holds the commit (not so in a shallow clone). */
+    boolean hasCommit(String commit) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("git", "-C", repo.toString(), "cat-file", "-e", commit + "^{commit}")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    /** Builds (or reuses) the job jar of an earlier commit; returns its path. */
+    Path buildBaseline(String commit) throws IOException, InterruptedException {
+        return Path.of(script("build-baseline.sh", commit).lines().reduce((a, b) -> b).orElseThrow());
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {

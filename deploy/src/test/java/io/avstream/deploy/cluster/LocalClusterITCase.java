@@ -22,8 +22,10 @@ import io.avstream.deploy.JobOptions;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
+import io.avstream.schemas.UpAxis;
 import io.avstream.schemas.VertexLayout;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -38,6 +40,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,8 +52,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The job on a real Flink cluster ({@code deploy/cluster}: one JobManager and two TaskManager JVMs,
  * a Kafka broker process) while MoCap frames flow in real time: metrics exported to Prometheus, a
- * TaskManager killed with SIGKILL, the broker restarted, the job upgraded from a savepoint. After each,
- * the {@code read_committed} prediction topic holds exactly one prediction per expected window.
+ * TaskManager killed with SIGKILL, the broker killed with SIGKILL and restarted (then stopped and
+ * restarted cleanly), the previous version's job upgraded to this one from its savepoint while
+ * producers move to the next schema release. After each, the {@code read_committed} prediction topic
+ * holds exactly one prediction per expected window.
  *
  * <p>Runs with {@code -Pcluster} only (minutes); needs the job jar ({@code mvn install -DskipTests}).
  * Timings go to {@code deploy/target/cluster-it/timings.txt}.
@@ -166,44 +171,67 @@ class LocalClusterITCase {
 
     @Test
     @Order(3)
-    void survivesAKafkaBrokerRestart() throws Exception {
-        Run run = new Run("broker-restart", 40);
+    void survivesAKafkaBrokerKilledWithSigkillAndRestarted() throws Exception {
+        Run run = new Run("broker-restart", 48);
         String job = run.submit();
         try (Writer writer = run.writer()) {
             writer.start();
             awaitFirstCheckpointsAndFlow(run, writer, job);
-            long t0 = System.nanoTime();
-            cluster.script("stop.sh", "kafka");
-            cluster.script("start.sh", "kafka");
-            timing("Kafka broker stop + start", t0);
-            long predictionsAtRestart = run.countCommitted();
-            ClusterHarness.await("new predictions after the broker restart", Duration.ofSeconds(120),
-                    () -> run.countCommitted() > predictionsAtRestart);
-            timing("Kafka broker stop -> next committed prediction", t0);
+            for (boolean crash : new boolean[] {true, false}) {
+                String how = crash ? "kill -9" : "SIGTERM";
+                long t0 = System.nanoTime();
+                if (crash) {
+                    cluster.script("stop.sh", "--kill", "kafka");
+                } else {
+                    cluster.script("stop.sh", "kafka");
+                }
+                cluster.script("start.sh", "kafka");
+                timing("Kafka broker " + how + " + start", t0);
+                long predictionsAtRestart = run.countCommitted();
+                ClusterHarness.await("new predictions after the broker " + how, Duration.ofSeconds(120),
+                        () -> run.countCommitted() > predictionsAtRestart);
+                timing("Kafka broker " + how + " -> next committed prediction", t0);
+            }
             writer.join();
         }
         run.assertExactlyOncePerWindow();
         cluster.cancel(job);
     }
 
+    /**
+     * The job of the previous version (built from git history, schema release v1 only) runs while
+     * producers write v1; it stops with a savepoint; this version restores it with a changed option (top-k
+     * 3 -> 5, to tell the two apart); then three of four producers move to release v2, two of them to
+     * another frame of reference (z up in millimetres, centimetres). No window is lost or doubled, nothing
+     * is dead-lettered, and the windows that mix v1 and v2 frames predict what v1 alone predicts.
+     */
     @Test
     @Order(4)
-    void upgradesFromASavepointWithAChangedOption() throws Exception {
+    void upgradesThePreviousVersionFromItsSavepointWhileProducersMoveToSchemaV2() throws Exception {
+        String commit = cluster.baselineCommit();
+        Assumptions.assumeTrue(cluster.hasCommit(commit), "the previous version " + commit
+                + " is not in this clone's history (shallow clone): git fetch --unshallow to run the upgrade test");
+        long tb = System.nanoTime();
+        Path previous = cluster.buildBaseline(commit);
+        timing("job jar of the previous version " + commit.substring(0, 12) + " built", tb);
+
         Run run = new Run("upgrade", 40);
-        String job = run.submit();
+        String job = cluster.submitJar(previous, run.jobArgs());
         String upgraded;
         try (Writer writer = run.writer()) {
+            writer.schemaV2AfterFrame = Integer.MAX_VALUE;
             writer.start();
             awaitFirstCheckpointsAndFlow(run, writer, job);
             long t0 = System.nanoTime();
             String savepoint = cluster.stopWithSavepoint(job);
-            timing("stop-with-savepoint", t0);
+            timing("stop-with-savepoint (previous version)", t0);
             assertThat(cluster.jobState(job)).isEqualTo("FINISHED");
-            // the new version of the job: five labels per prediction instead of three
             upgraded = run.submit("--savepoint", savepoint, "--" + JobOptions.TOP_K.key(), "5");
             ClusterHarness.await("upgraded job running", Duration.ofSeconds(120), () -> cluster.allTasksRunning(upgraded));
-            timing("stop-with-savepoint -> upgraded job running", t0);
+            timing("stop-with-savepoint -> this version running", t0);
+            writer.schemaV2AfterFrame = writer.framesPerStream;
             writer.join();
+            assertThat(writer.schemaV2AfterFrame).as("producers switched before the end").isLessThan(run.seconds * FPS - 2 * FPS);
         }
         List<Prediction> predictions = run.assertExactlyOncePerWindow();
         assertThat(predictions).extracting(p -> p.getLabels().size()).containsOnly(3, 5).contains(3, 5);
@@ -219,6 +247,7 @@ class LocalClusterITCase {
                 assertThat(p.getWindowStartUs()).isLessThan(firstUpgraded.get(p.getStreamId()));
             }
         }
+        assertThat(run.countDeadLetters()).as("dead letters").isZero();
         cluster.cancel(upgraded);
     }
 
@@ -256,6 +285,14 @@ class LocalClusterITCase {
         }
 
         String submit(String... extra) throws Exception {
+            long t0 = System.nanoTime();
+            String job = cluster.submit(jobArgs(extra));
+            timing("submit (" + id + ")", t0);
+            return job;
+        }
+
+        /** The arguments of submit.sh: the run's topics and settings, then {@code extra} (later options win). */
+        String[] jobArgs(String... extra) {
             List<String> args = new ArrayList<>(List.of(
                     "--" + JobOptions.MOCAP_TOPIC.key(), in,
                     "--" + JobOptions.ACTION_TOPIC.key(), out,
@@ -287,10 +324,29 @@ class LocalClusterITCase {
                 }
             }
             flinkArgs.addAll(args);
-            long t0 = System.nanoTime();
-            String job = cluster.submit(flinkArgs.toArray(String[]::new));
-            timing("submit (" + id + ")", t0);
-            return job;
+            return flinkArgs.toArray(String[]::new);
+        }
+
+        /** Records in the dead-letter topic, committed or not. */
+        long countDeadLetters() {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            long n = 0;
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+                List<TopicPartition> partitions = c.partitionsFor(dlq, Duration.ofSeconds(30)).stream()
+                        .map(i -> new TopicPartition(dlq, i.partition())).toList();
+                c.assign(partitions);
+                c.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(30));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline && !partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                    n += c.poll(Duration.ofMillis(200)).count();
+                }
+            }
+            return n;
         }
 
         Writer writer() {
@@ -419,8 +475,10 @@ class LocalClusterITCase {
         private final Run run;
         private final KafkaProducer<byte[], byte[]> producer;
         volatile int badRecords;
+        /** Frames per stream after which producers write schema release v2 (before it: v1); stream 0 always writes v1. */
+        volatile int schemaV2AfterFrame;
         private volatile Throwable failure;
-        private volatile int framesPerStream;
+        volatile int framesPerStream;
 
         double secondsWritten() {
             return framesPerStream / (double) FPS;
@@ -455,15 +513,22 @@ class LocalClusterITCase {
                     if (waitMs > 0) {
                         Thread.sleep(waitMs);
                     }
+                    boolean v2 = i >= schemaV2AfterFrame;
                     for (int s = 0; s < STREAMS; s++) {
                         SyntheticActor a = actors.get(s);
                         SyntheticActor.Frame f = a.next();
+                        // stream 0's producer stays on v1; the others move to v2, two of them to another frame of reference
+                        UpAxis up = v2 && s == 1 ? UpAxis.Z_UP : UpAxis.Y_UP;
+                        LengthUnit unit = v2 && s == 1 ? LengthUnit.MILLIMETRE : v2 && s == 2 ? LengthUnit.CENTIMETRE : LengthUnit.METRE;
                         MocapFrame frame = MocapFrame.newBuilder()
                                 .setStreamId(a.streamId()).setSeq(f.index()).setCaptureTimeUs(captureUs)
                                 .setTopology(a.topologyId()).setVertexCount(a.vertexCount())
-                                .setLayout(VertexLayout.XYZ_F32LE).setVertices(MocapKafkaProducer.encode(f.vertices()))
+                                .setLayout(VertexLayout.XYZ_F32LE)
+                                .setVertices(MocapKafkaProducer.encode(MocapKafkaProducer.fromMetresYUp(f.vertices(), up, unit)))
+                                .setUpAxis(up).setLengthUnit(unit)
                                 .setAnnotation(f.label()).build();
-                        producer.send(new ProducerRecord<>(run.in, s % INPUT_PARTITIONS, key(a.streamId()), codec.encode(frame)));
+                        byte[] value = v2 && s > 0 ? codec.encode(frame) : codec.encodeAs("v1", frame);
+                        producer.send(new ProducerRecord<>(run.in, s % INPUT_PARTITIONS, key(a.streamId()), value));
                     }
                     framesPerStream = i + 1;
                     if (badRecords > 0 && i % FPS == 10 && i / FPS < badRecords) {
