@@ -53,7 +53,8 @@ class ModuleBoundariesTest {
 
     @Test
     void preAndPostProcessingIsPlainCode() {
-        noClasses().that().resideInAnyPackage("io.avstream.operators.mocap..", "io.avstream.operators.post..")
+        noClasses().that().resideInAnyPackage("io.avstream.operators.mocap..", "io.avstream.operators.post..",
+                        "io.avstream.operators.audio..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "ai.djl..", "ai.onnxruntime..")
                 .check(classes);
     }
