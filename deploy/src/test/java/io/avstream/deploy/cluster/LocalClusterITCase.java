@@ -327,22 +327,35 @@ class LocalClusterITCase {
             return flinkArgs.toArray(String[]::new);
         }
 
-        /** Records in the dead-letter topic, committed or not. */
-        long countDeadLetters() {
+        /** A consumer of every partition of a topic from its start, and the end offsets as of now. */
+        private static KafkaConsumer<byte[], byte[]> fromStart(String topic, String isolationLevel,
+                Map<TopicPartition, Long> endOut) {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            endOut.putAll(c.endOffsets(partitions, Duration.ofSeconds(30)));
+            return c;
+        }
+
+        private static boolean atEnd(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+            return end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
+        }
+
+        /** Records in the dead-letter topic, committed or not. */
+        long countDeadLetters() {
             long n = 0;
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-                List<TopicPartition> partitions = c.partitionsFor(dlq, Duration.ofSeconds(30)).stream()
-                        .map(i -> new TopicPartition(dlq, i.partition())).toList();
-                c.assign(partitions);
-                c.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> end = new HashMap<>();
+            try (KafkaConsumer<byte[], byte[]> c = fromStart(dlq, "read_uncommitted", end)) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (System.nanoTime() < deadline && !partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                while (System.nanoTime() < deadline && !atEnd(c, end)) {
                     n += c.poll(Duration.ofMillis(200)).count();
                 }
             }
@@ -379,27 +392,17 @@ class LocalClusterITCase {
 
         /** Every committed prediction up to the last stable offsets; with {@code settle}, also what arrives in the next 3 s. */
         List<Prediction> readCommitted(boolean settle) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             AvroCodec<Prediction> codec = AvroCodec.forClass(Prediction.class);
             List<Prediction> all = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-                List<TopicPartition> partitions = c.partitionsFor(out, Duration.ofSeconds(30)).stream()
-                        .map(i -> new TopicPartition(out, i.partition())).toList();
-                c.assign(partitions);
-                c.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> end = new HashMap<>();
+            try (KafkaConsumer<byte[], byte[]> c = fromStart(out, "read_committed", end)) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 long settleUntil = -1;
                 while (System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                         all.add(codec.decode(r.value()));
                     }
-                    boolean atEnd = partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
+                    boolean atEnd = atEnd(c, end);
                     if (atEnd && !settle) {
                         break;
                     }
