@@ -288,7 +288,7 @@ public final class MocapKafkaProducer implements AutoCloseable {
             // refuses a frame of reference the release cannot carry, before any thread starts
             AvroCodec.forClass(MocapFrame.class).encodeAs(schemaRelease, MocapFrame.newBuilder()
                     .setStreamId("check").setSeq(0).setCaptureTimeUs(0).setTopology("check").setVertexCount(0)
-                    .setVertices(ByteBuffer.allocate(0)).setUpAxis(upAxis).setLengthUnit(lengthUnit).build());
+                    .setLayout(VertexLayout.XYZ_F32LE).setVertices(ByteBuffer.allocate(0)).setUpAxis(upAxis).setLengthUnit(lengthUnit).build());
             return new MocapKafkaProducer(this);
         }
     }
