@@ -158,6 +158,7 @@ public final class AvstreamJob {
                 .optMinCoverage(conf.get(JobOptions.WINDOW_MIN_COVERAGE))
                 .optIdleTimeout(conf.get(JobOptions.STREAM_IDLE_TIMEOUT))
                 .optOutOfOrderness(conf.get(JobOptions.OUT_OF_ORDERNESS))
+                .optStagger(conf.get(JobOptions.WINDOW_STAGGER))
                 .build();
 
         SingleOutputStreamOperator<Stamped<MocapFrame>> frames = env

@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import java.time.Duration;
 
+import io.avstream.operators.window.WindowSpec;
 import io.avstream.schemas.Topics;
 import org.apache.flink.configuration.ConfigOption;
 
@@ -53,6 +54,15 @@ public final class JobOptions {
 
     public static final ConfigOption<Duration> WINDOW_HOP = key("avstream.window.hop")
             .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("Window hop (event time).");
+
+    public static final ConfigOption<WindowSpec.Stagger> WINDOW_STAGGER = key("avstream.window.stagger")
+            .enumType(WindowSpec.Stagger.class).defaultValue(WindowSpec.Stagger.ALIGNED)
+            .withDescription("ALIGNED: every stream's windows start at multiples of the hop, so all streams close a window "
+                    + "at the same instants and inference comes in one burst per hop. PER_STREAM: each stream's windows "
+                    + "are shifted by a fixed offset in [0, hop) from its id (FNV-1a of the id modulo the hop, whole ms), "
+                    + "which spreads inference over the hop and lowers tail latency with many streams. Changing it on a "
+                    + "running job moves the boundaries of the streams that start (or resume after going idle) "
+                    + "afterwards; restored streams keep theirs.");
 
     public static final ConfigOption<Double> WINDOW_MIN_COVERAGE = key("avstream.window.min-coverage")
             .doubleType().defaultValue(0.8)

@@ -28,6 +28,7 @@ import io.avstream.deploy.loadtest.LoadResult.Trial;
 import io.avstream.deploy.local.EmbeddedKafka;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
+import io.avstream.operators.window.WindowSpec;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.MocapFrame;
@@ -61,6 +62,7 @@ public final class LoadTest {
     private final long outOfOrdernessUs;
     private final long hopUs;
     private final long spanUs;
+    private final WindowSpec windowSpec;
     private final long maxDelayUs;
     private final Duration checkpointInterval;
     private final Duration latencyBudget;
@@ -77,6 +79,8 @@ public final class LoadTest {
         this.outOfOrdernessUs = c.get(JobOptions.OUT_OF_ORDERNESS).toNanos() / 1000;
         this.hopUs = c.get(JobOptions.WINDOW_HOP).toNanos() / 1000;
         this.spanUs = c.get(JobOptions.WINDOW_SPAN).toNanos() / 1000;
+        this.windowSpec = WindowSpec.builder().optSpan(c.get(JobOptions.WINDOW_SPAN)).optHop(c.get(JobOptions.WINDOW_HOP))
+                .optStagger(c.get(JobOptions.WINDOW_STAGGER)).build();
         this.maxDelayUs = c.get(JobOptions.MAX_DELAY).toNanos() / 1000;
         this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
         this.latencyBudget = c.get(JobOptions.LATENCY_BUDGET);
@@ -204,6 +208,11 @@ public final class LoadTest {
         long startUs;
         long stopUs = Long.MAX_VALUE;
         long lastSent;
+
+        /** The id of the source's i-th stream, as its producer names it. */
+        String streamId(int i) {
+            return MocapKafkaProducer.streamId(prefix, i);
+        }
 
         Source(MocapKafkaProducer producer, int streams, String prefix) {
             this.producer = producer;
@@ -431,9 +440,13 @@ public final class LoadTest {
             long lo = Math.max(fromUs, s.startUs + spanUs);
             long hi = Math.min(toUs, s.stopUs == Long.MAX_VALUE ? toUs : lastClosingWindowEnd(s.stopUs) + 1);
             if (hi > lo) {
-                long first = Math.floorDiv(lo + hopUs - 1, hopUs);
-                long last = Math.floorDiv(hi - 1, hopUs);
-                n += s.streams * Math.max(0, last - first + 1);
+                for (int i = 0; i < s.streams; i++) {
+                    // this stream's window ends fall on k * hop + c
+                    long c = Math.floorMod(windowSpec.offsetUs(s.streamId(i)) + spanUs, hopUs);
+                    long first = Math.floorDiv(lo - c + hopUs - 1, hopUs);
+                    long last = Math.floorDiv(hi - 1 - c, hopUs);
+                    n += Math.max(0, last - first + 1);
+                }
             }
         }
         return n;

@@ -76,12 +76,17 @@ public final class MocapKafkaProducer implements AutoCloseable {
         this.actors = new ArrayList<>(b.streams);
         this.keys = new ArrayList<>(b.streams);
         for (int i = 0; i < b.streams; i++) {
-            String id = String.format("%s%04d", b.streamPrefix, i);
+            String id = streamId(b.streamPrefix, i);
             actors.add(SyntheticActor.builder().setStreamId(id).setSeed(b.seed * 1_000_003L + i).optFps(b.fps).build());
             keys.add(id.getBytes(StandardCharsets.UTF_8));
         }
         this.thread = new Thread(this::loop, "mocap-producer");
         this.thread.setDaemon(true);
+    }
+
+    /** The id of the i-th stream of a producer with this stream prefix: the prefix and i in four digits. */
+    public static String streamId(String prefix, int i) {
+        return String.format("%s%04d", prefix, i);
     }
 
     public static Builder builder() {

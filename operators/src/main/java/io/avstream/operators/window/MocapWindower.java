@@ -24,8 +24,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Cuts each MoCap stream (keyed by stream id) into event-time windows of {@link WindowSpec#spanUs()}
- * every {@link WindowSpec#hopUs()} (aligned to multiples of the hop), kept in keyed state so that
- * they survive failover.
+ * every {@link WindowSpec#hopUs()} (starting at multiples of the hop plus the stream's
+ * {@link WindowSpec#offsetUs offset}, 0 unless staggered), kept in keyed state so that they survive
+ * failover. A stream's next window start is state: a restored stream keeps its window grid until it
+ * falls silent and opens windows anew.
  *
  * <p>Each stream advances on its own clock: a window closes when a frame of the same stream at least
  * {@link WindowSpec#outOfOrdernessUs()} past the window's end arrives. Streams with skewed clocks or
@@ -98,7 +100,7 @@ public class MocapWindower extends KeyedProcessFunction<String, ReducedFrame, Mo
         Long next = nextWindowStart.value();
         Long max = maxCaptureUs.value();
         if (next == null) {
-            next = spec.firstWindowStartContaining(t);
+            next = spec.firstWindowStartContaining(t, spec.offsetUs(ctx.getCurrentKey()));
             nextWindowStart.update(next);
             // closes what is left at the end of a bounded input
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
@@ -150,6 +152,7 @@ public class MocapWindower extends KeyedProcessFunction<String, ReducedFrame, Mo
             buffered.add(f);
         }
         buffered.sort(Comparator.comparingLong(f -> f.captureUs));
+        long offset = spec.offsetUs(streamId);
         int from = 0;
         while (next <= upToUs - spec.spanUs()) {
             while (from < buffered.size() && buffered.get(from).captureUs < next) {
@@ -157,13 +160,13 @@ public class MocapWindower extends KeyedProcessFunction<String, ReducedFrame, Mo
             }
             if (from == buffered.size()) {
                 // no frame left for this or any later window; later frames open windows anew
-                next = upToUs == Long.MAX_VALUE ? next + spec.hopUs() : Math.max(next, spec.firstWindowStartContaining(upToUs));
+                next = upToUs == Long.MAX_VALUE ? next + spec.hopUs() : Math.max(next, spec.firstWindowStartContaining(upToUs, offset));
                 break;
             }
             long earliest = buffered.get(from).captureUs;
             if (earliest >= next + spec.spanUs()) {
                 // skip a gap without frames in one step
-                next = Math.max(next + spec.hopUs(), spec.firstWindowStartContaining(earliest));
+                next = Math.max(next + spec.hopUs(), spec.firstWindowStartContaining(earliest, offset));
                 continue;
             }
             closeWindow(streamId, next, buffered, from, out);

@@ -98,6 +98,36 @@ class MocapWindowerTest {
     }
 
     @Test
+    void staggeredStreamsCloseTheirWindowsAtDifferentInstants() throws Exception {
+        WindowSpec spec = WindowSpec.builder().optStagger(WindowSpec.Stagger.PER_STREAM)
+                .optIdleTimeout(Duration.ofSeconds(30)).build();
+        try (KeyedOneInputStreamOperatorTestHarness<String, ReducedFrame, MocapWindow> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MocapWindower(spec)),
+                        f -> f.streamId, Types.STRING)) {
+            h.open();
+            for (int i = 0; i < 150; i++) { // 6 s of two streams
+                for (String s : List.of("actor-0000", "actor-0001")) {
+                    ReducedFrame f = frame(s, i);
+                    h.processElement(new StreamRecord<>(f, Math.floorDiv(f.captureUs, 1000L)));
+                }
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            List<MocapWindow> out = new ArrayList<>(h.extractOutputValues());
+            for (String s : List.of("actor-0000", "actor-0001")) {
+                long offset = spec.offsetUs(s);
+                List<MocapWindow> mine = out.stream().filter(w -> w.streamId.equals(s)).toList();
+                // every window on the stream's own grid k s + offset; the full ones inside the 6 s of frames all there
+                assertThat(mine).allSatisfy(w -> assertThat(Math.floorMod(w.startUs - T0 - offset, 1_000_000L)).isZero());
+                assertThat(mine).extracting(w -> w.startUs - T0)
+                        .contains(offset, 1_000_000L + offset, 2_000_000L + offset, 3_000_000L + offset);
+                assertThat(mine).filteredOn(w -> w.startUs >= T0 && w.endUs <= T0 + 6_000_000L)
+                        .hasSize(4).allSatisfy(w -> assertThat(w.frameCount).isEqualTo(50));
+            }
+            assertThat(spec.offsetUs("actor-0000")).isNotEqualTo(spec.offsetUs("actor-0001"));
+        }
+    }
+
+    @Test
     void keepsOnlyTheModelsVerticesAndPicksBinMidpoints() throws Exception {
         for (int i = 0; i < 75; i++) {
             feed(frame("a", i));

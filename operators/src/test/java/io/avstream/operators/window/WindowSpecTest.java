@@ -22,6 +22,35 @@ class WindowSpecTest {
     }
 
     @Test
+    void staggersEachStreamByAFixedOffsetFromItsId() {
+        WindowSpec staggered = WindowSpec.builder().optStagger(WindowSpec.Stagger.PER_STREAM).build();
+
+        assertThat(spec.offsetUs("actor-0000")).isZero();
+        // FNV-1a 64 of the UTF-8 id, modulo the hop in whole milliseconds (values from an independent implementation)
+        assertThat(staggered.offsetUs("actor-0000")).isEqualTo(181_000L);
+        assertThat(staggered.offsetUs("actor-0001")).isEqualTo(970_000L);
+        assertThat(staggered.offsetUs("mocap-1")).isEqualTo(361_000L);
+        // windows at k s + 0.361 s: t = 5.3 s lies in [3.361, 5.361) and [4.361, 6.361); t = 5.361 s first in [4.361, 6.361)
+        assertThat(staggered.firstWindowStartContaining(5_300_000L, 361_000L)).isEqualTo(3_361_000L);
+        assertThat(staggered.firstWindowStartContaining(5_361_000L, 361_000L)).isEqualTo(4_361_000L);
+    }
+
+    @Test
+    void staggeredOffsetsSpreadEvenlyOverTheHop() {
+        WindowSpec staggered = WindowSpec.builder().optStagger(WindowSpec.Stagger.PER_STREAM).build();
+        int[] tenths = new int[10];
+        for (int i = 0; i < 1000; i++) {
+            long off = staggered.offsetUs(String.format("actor-%04d", i));
+            assertThat(off).isBetween(0L, 999_000L);
+            assertThat(off % 1000).isZero();
+            tenths[(int) (off / 100_000)]++;
+        }
+        for (int n : tenths) {
+            assertThat(n).as("ids per tenth of the hop").isBetween(70, 130);
+        }
+    }
+
+    @Test
     void needsEightyPercentOfTheExpectedFramesByDefault() {
         assertThat(spec.minFrames()).isEqualTo(40);
     }
