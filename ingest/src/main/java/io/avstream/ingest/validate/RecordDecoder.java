@@ -127,7 +127,8 @@ public abstract class RecordDecoder<T extends SpecificRecordBase> implements Ser
         int n = b.remaining() / 4;
         int base = b.position();
         for (int i = 0; i < n; i++) {
-            if (!Float.isFinite(b.getFloat(base + 4 * i))) {
+            // exponent all ones: infinity or NaN
+            if ((b.getInt(base + 4 * i) & 0x7f80_0000) == 0x7f80_0000) {
                 return i;
             }
         }
