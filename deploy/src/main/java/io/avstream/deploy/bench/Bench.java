@@ -137,6 +137,11 @@ public final class Bench {
                 // the two jobs take turns, so that a change of the machine's load touches both alike
                 List<PipelineBench.Run> pipelines = new ArrayList<>();
                 List<PipelineBench.Run> perRecords = new ArrayList<>();
+                List<Double> pairedCeilings = new ArrayList<>();
+                // the first job in a JVM runs ~15 % slower while Flink's and Kafka's code is compiled: not counted
+                out.printf("(2) pipeline, warm-up run (not counted)...%n");
+                PipelineBench.Run warmUp = bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), job);
+                out.printf("  %.1f windows/s%n", warmUp.windowsPerSec());
                 for (int i = 0; i < s.jobRuns(); i++) {
                     if (s.parts().contains("pipeline")) {
                         out.printf("(2) pipeline, run %d of %d...%n", i + 1, s.jobRuns());
@@ -145,6 +150,16 @@ public final class Bench {
                         report.load.put("pipeline" + (s.jobRuns() > 1 ? " " + (i + 1) : ""), load.since());
                         pipelines.add(r);
                         out.printf("  %.1f windows/s, mean batch %.2f%n", r.windowsPerSec(), r.meanBatchSize());
+                        if (s.parts().contains("ceiling")) {
+                            // the engine alone at the batch size the job used, right after it: the machine's speed
+                            // drifts over minutes, and a ratio of two measurements far apart carries that drift
+                            int b = Math.max(1, (int) Math.round(r.meanBatchSize()));
+                            out.printf("  engine ceiling at batch %d, right after it...%n", b);
+                            load = MachineLoad.now();
+                            pairedCeilings.add(EngineCeiling.measure(pkg, sessionOptions, new int[] {b}, s.workers(),
+                                    s.windowsPerRepetition(), s.repetitions(), out).get(0).windowsPerSec());
+                            report.load.put("ceiling after pipeline" + (s.jobRuns() > 1 ? " " + (i + 1) : ""), load.since());
+                        }
                     }
                     if (s.parts().contains("per-record")) {
                         out.printf("(3) per-record baseline, run %d of %d...%n", i + 1, s.jobRuns());
@@ -159,6 +174,8 @@ public final class Bench {
                 report.perRecord = bestRun(perRecords);
                 report.pipelineRuns = pipelines.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
                 report.perRecordRuns = perRecords.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
+                report.pairedCeilingRuns = pairedCeilings.isEmpty() ? null
+                        : pairedCeilings.stream().mapToDouble(Double::doubleValue).toArray();
             }
         }
         report.settings.put("bench time", String.format("%.0f s", (System.nanoTime() - t0) / 1e9));

@@ -67,7 +67,9 @@ public final class BenchCommand implements Callable<Integer> {
     int windowsPerRepetition;
 
     @Option(names = "--job-runs", defaultValue = "1",
-            description = "Runs of each job, taking turns; the fastest run of each is reported (default ${DEFAULT-VALUE}).")
+            description = "Runs of each job, taking turns, after one warm-up run of the pipeline that is not counted; the fastest run "
+                    + "of each is reported, and each pipeline run is compared with the engine ceiling measured right after it "
+                    + "(default ${DEFAULT-VALUE}).")
     int jobRuns;
 
     @Option(names = "--state-streams", defaultValue = "1,100,1000", split = ",",

@@ -48,6 +48,19 @@ class BenchReportTest {
     }
 
     @Test
+    void pairsEachPipelineRunWithTheCeilingMeasuredRightAfterIt() {
+        BenchReport r = new BenchReport();
+        r.pipelineRuns = new double[] {30, 36, 33};
+        r.pairedCeilingRuns = new double[] {40, 36, 44};
+
+        assertThat(r.pairedRatios()).containsExactly(0.75, 1.0, 0.75);
+        assertThat(r.ratios().get("pipelineOverPairedCeiling")).isEqualTo(0.75);
+        assertThat(BenchReport.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+        r.pairedCeilingRuns = new double[] {40};
+        assertThat(r.ratios()).doesNotContainKey("pipelineOverPairedCeiling");
+    }
+
+    @Test
     void summarisesARunFromItsPredictionsLatencyRecords() {
         List<Prediction> predictions = new ArrayList<>();
         // two batches of 2 and one of 1, inference from t = 1 s to t = 3 s
