@@ -19,6 +19,7 @@ import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.cli.LocalStack;
+import io.avstream.deploy.cli.PredictionConsumer;
 import io.avstream.deploy.loadtest.LoadResult.Percentiles;
 import io.avstream.deploy.loadtest.LoadResult.Phase;
 import io.avstream.deploy.loadtest.LoadResult.Point;
@@ -247,7 +248,7 @@ public final class LoadTest {
         long lastWindows = 0;
         long lastShed = 0;
         List<long[]> counterTicks = new ArrayList<>();
-        try (PredictionTap tap = new PredictionTap(d.bootstrap, d.predictionTopic, target.inProcess(), b.consumerProperties,
+        try (PredictionConsumer tap = new PredictionConsumer(d.bootstrap, d.predictionTopic, target.inProcess(), b.consumerProperties,
                 recorder::record).start(Duration.ofSeconds(60))) {
             long stopUs = 0;
             int phaseIndex = -1;
