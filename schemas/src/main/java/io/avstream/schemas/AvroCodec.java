@@ -144,7 +144,7 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
   public byte[] encodeAs(String release, T record) {
     Objects.requireNonNull(record, "record");
     Codecs<T> c = codecs();
-    Release r = c.releases.computeIfAbsent(release, v -> new Release(c.schema, v, type.getSimpleName()));
+    Release r = c.releases.computeIfAbsent(release, v -> new Release(c.schema, c.model, v, type.getSimpleName()));
     if (r.fingerprint == c.fingerprint) {
       return encode(record);
     }
@@ -158,10 +158,10 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     try {
       ByteArrayOutputStream body = new ByteArrayOutputStream(256);
       BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(body, null);
-      new SpecificDatumWriter<T>(c.schema, c.model).write(record, out);
+      r.currentWriter.write(record, out);
       out.flush();
       BinaryDecoder in = DecoderFactory.get().binaryDecoder(body.toByteArray(), null);
-      GenericRecord old = new GenericDatumReader<GenericRecord>(c.schema, r.schema, GenericData.get()).read(null, in);
+      GenericRecord old = r.reader.read(null, in);
       ByteBuffer framed = r.encoder.encode(old);
       byte[] bytes = new byte[framed.remaining()];
       framed.get(bytes);
@@ -262,14 +262,19 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     return "AvroCodec[" + type.getName() + "]";
   }
 
-  /** A released schema of the record to write with, and the current fields it does not have. */
+  /**
+   * A released schema of the record to write with, the current fields it does not have, and the
+   * (thread-safe) Avro writers and reader that turn a current record into one of that release.
+   */
   private static final class Release {
     final Schema schema;
     final long fingerprint;
     final List<Schema.Field> dropped = new ArrayList<>();
     final BinaryMessageEncoder<GenericRecord> encoder;
+    final SpecificDatumWriter<Object> currentWriter;
+    final GenericDatumReader<GenericRecord> reader;
 
-    Release(Schema current, String version, String recordName) {
+    Release(Schema current, SpecificData model, String version, String recordName) {
       this.schema = SchemaReleases.find(version, recordName).orElseThrow(() -> new IllegalArgumentException(
           "no release " + version + " of " + recordName + "; released: " + SchemaReleases.versions()));
       this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
@@ -279,6 +284,8 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
         }
       }
       this.encoder = new BinaryMessageEncoder<>(GenericData.get(), schema);
+      this.currentWriter = new SpecificDatumWriter<>(current, model);
+      this.reader = new GenericDatumReader<>(current, schema, GenericData.get());
     }
   }
 

@@ -13,6 +13,7 @@ import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.LengthUnit;
+import io.avstream.schemas.LengthUnits;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.SchemaReleases;
 import io.avstream.schemas.UpAxis;
@@ -159,11 +160,7 @@ public final class MocapKafkaProducer implements AutoCloseable {
         if (upAxis == UpAxis.Y_UP && unit == LengthUnit.METRE) {
             return xyz;
         }
-        float scale = switch (unit) {
-            case METRE -> 1f;
-            case CENTIMETRE -> 100f;
-            case MILLIMETRE -> 1000f;
-        };
+        float scale = LengthUnits.perMetre(unit);
         float[] out = new float[xyz.length];
         for (int i = 0; i < xyz.length; i += 3) {
             out[i] = xyz[i] * scale;

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import io.avstream.schemas.LengthUnit;
+import io.avstream.schemas.LengthUnits;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Stamped;
 import io.avstream.schemas.UpAxis;
@@ -61,24 +62,12 @@ public class FrameReducer implements MapFunction<Stamped<MocapFrame>, ReducedFra
             xyz[3 * i + 1] = zUp ? z : y;
             xyz[3 * i + 2] = zUp ? -y : z;
         }
-        float toMetres = metresPer(unit);
+        float toMetres = LengthUnits.perMetre(unit);
         if (toMetres != 1f) {
             for (int i = 0; i < xyz.length; i++) {
                 xyz[i] /= toMetres;
             }
         }
         return xyz;
-    }
-
-    /** How many of the unit make one metre. */
-    private static float metresPer(LengthUnit unit) {
-        if (unit == null) {
-            return 1f;
-        }
-        return switch (unit) {
-            case METRE -> 1f;
-            case CENTIMETRE -> 100f;
-            case MILLIMETRE -> 1000f;
-        };
     }
 }
