@@ -139,8 +139,10 @@ public final class Bench {
                 List<PipelineBench.Run> perRecords = new ArrayList<>();
                 List<Double> pairedCeilings = new ArrayList<>();
                 // the first job in a JVM runs ~15 % slower while Flink's and Kafka's code is compiled: not counted
-                out.printf("(2) pipeline, warm-up run (not counted)...%n");
-                PipelineBench.Run warmUp = bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), job);
+                PipelineBench.Kind warmUpKind = s.parts().contains("pipeline") ? PipelineBench.Kind.PIPELINE
+                        : PipelineBench.Kind.PER_RECORD;
+                out.printf("warm-up run of the %s job (not counted)...%n", warmUpKind.name().toLowerCase(java.util.Locale.ROOT));
+                PipelineBench.Run warmUp = bench.run(warmUpKind, s.parallelism(), job);
                 out.printf("  %.1f windows/s%n", warmUp.windowsPerSec());
                 for (int i = 0; i < s.jobRuns(); i++) {
                     if (s.parts().contains("pipeline")) {
