@@ -109,6 +109,18 @@ class ExportTest(unittest.TestCase):
         self.assertEqual([o.name for o in m.graph.output], ["logits"])
         self.assertEqual(m.opset_import[0].version, 17)
 
+    def test_geodist_is_one_shared_input_expanded_in_the_graph(self):
+        import onnx
+        m = onnx.load(self.onnx_path)
+        geod = next(i for i in m.graph.input if i.name == "geodist")
+        self.assertEqual([d.dim_value for d in geod.type.tensor_type.shape.dim], [24, 128, 128])
+        expand = [n for n in m.graph.node if n.op_type == "Expand" and n.input[0] == "geodist_1"]
+        self.assertEqual(len(expand), 1)
+        self.assertFalse(any("geodist" in n.input for n in m.graph.node if n.op_type not in ("Unsqueeze",)))
+        before = len(m.graph.node)
+        packaging.share_geodist(self.onnx_path)  # idempotent
+        self.assertEqual(len(onnx.load(self.onnx_path).graph.node), before)
+
     def test_no_constant_reshape_fixes_the_batch(self):
         import onnx
         from onnx import numpy_helper
@@ -137,10 +149,11 @@ class ExportTest(unittest.TestCase):
             self.skipTest("onnxruntime not installed (the Java side runs it)")
         s = ort.InferenceSession(self.onnx_path, providers=["CPUExecutionProvider"])
         p, _, g = export_stmt.golden_inputs(batch=5)
+        g = g[:1].expand_as(g).contiguous()  # the graph's geodist is shared by the batch
         with torch.no_grad():
             eager = self.model(p, g).numpy()
         for b in (1, 2, 5):
-            out = s.run(["logits"], {"points": p[:b].numpy(), "geodist": g[:b].numpy()})[0]
+            out = s.run(["logits"], {"points": p[:b].numpy(), "geodist": g[0].numpy()})[0]
             np.testing.assert_allclose(out, eager[:b], atol=1e-4)
 
     def test_windows_independent_of_batch(self):
@@ -160,7 +173,8 @@ class PackageTest(unittest.TestCase):
         with open(os.path.join(self.PKG, "model.json")) as f:
             man = json.load(f)
         self.assertEqual(man["architecture"], "STMT")
-        self.assertEqual(man["inputs"][1]["shape"], [-1, 24, 128, 128])
+        self.assertEqual(man["inputs"][1]["shape"], [24, 128, 128])
+        self.assertTrue(man["inputs"][1]["shared"])
         self.assertEqual(man["outputs"][0]["shape"], [-1, 8])
         for name in ("model.onnx", "labels.txt"):
             self.assertEqual(man["sha256"][name], packaging.sha256(os.path.join(self.PKG, name)))

@@ -57,6 +57,59 @@ def export_onnx(model: STMT, path: str, batch: int = 2) -> None:
                           dynamic_axes={"points": {0: "batch"}, "geodist": {0: "batch"},
                                         "logits": {0: "batch"}},
                           opset_version=OPSET, do_constant_folding=True)
+    share_geodist(path, frames=cfg.frames, points=cfg.points)
+
+
+SHARED_INPUTS = ("geodist",)
+
+
+def share_geodist(path: str, frames: int = 24, points: int = 128) -> None:
+    """Rewrites an exported STMT graph so that its geodesic input is shared by the whole batch.
+
+    The geodesic matrices depend only on the mesh topology, so every window of a batch has the same
+    [frames, points, points] input. The graph input becomes that one tensor (declared "shared" in
+    model.json and passed once per batch); inside the graph it is expanded to [batch, frames, points,
+    points] with the batch size read from `points`, and the original nodes read the expanded tensor.
+    The weights and every other node are untouched, so the outputs are the same as before for windows
+    of one topology. Idempotent.
+    """
+    import onnx
+    from onnx import TensorProto, helper
+    m = onnx.load(path)
+    g = m.graph
+    inp = next(i for i in g.input if i.name == "geodist")
+    dims = inp.type.tensor_type.shape.dim
+    if len(dims) == 3:
+        return
+    expanded = "geodist_batched"
+    for n in g.node:
+        for k, name in enumerate(n.input):
+            if name == "geodist":
+                n.input[k] = expanded
+    new_input = helper.make_tensor_value_info("geodist", TensorProto.FLOAT, [frames, points, points])
+    g.input.remove(inp)
+    g.input.append(new_input)
+    pre = [
+        helper.make_node("Constant", [], ["geodist_axes0"],
+                         value=helper.make_tensor("geodist_axes0_v", TensorProto.INT64, [1], [0])),
+        helper.make_node("Unsqueeze", ["geodist", "geodist_axes0"], ["geodist_1"], name="geodist_unsqueeze"),
+        helper.make_node("Shape", ["points"], ["geodist_points_shape"], name="geodist_points_shape"),
+        helper.make_node("Constant", [], ["geodist_zero"],
+                         value=helper.make_tensor("geodist_zero_v", TensorProto.INT64, [1], [0])),
+        helper.make_node("Constant", [], ["geodist_one"],
+                         value=helper.make_tensor("geodist_one_v", TensorProto.INT64, [1], [1])),
+        helper.make_node("Slice", ["geodist_points_shape", "geodist_zero", "geodist_one"], ["geodist_batch"],
+                         name="geodist_batch"),
+        helper.make_node("Constant", [], ["geodist_rest"],
+                         value=helper.make_tensor("geodist_rest_v", TensorProto.INT64, [3], [frames, points, points])),
+        helper.make_node("Concat", ["geodist_batch", "geodist_rest"], ["geodist_target"], axis=0, name="geodist_target"),
+        helper.make_node("Expand", ["geodist_1", "geodist_target"], [expanded], name="geodist_expand"),
+    ]
+    nodes = pre + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
 
 
 def check_onnx(path: str) -> None:
@@ -65,6 +118,8 @@ def check_onnx(path: str) -> None:
     m = onnx.load(path)
     onnx.checker.check_model(m)
     for vi in list(m.graph.input) + list(m.graph.output):
+        if vi.name in SHARED_INPUTS:
+            continue
         d0 = vi.type.tensor_type.shape.dim[0]
         if not d0.dim_param or d0.dim_value:
             raise AssertionError(f"{vi.name}: batch axis is not symbolic")
@@ -94,7 +149,7 @@ def write_package(model: STMT, out_dir: str, name: str, labels: Iterable[str], d
         "description": description,
         "weights": weights,
         "inputs": [{"name": "points", "dtype": "float32", "shape": [-1, cfg.frames, n, 3]},
-                   {"name": "geodist", "dtype": "float32", "shape": [-1, cfg.frames, n, n]}],
+                   {"name": "geodist", "dtype": "float32", "shape": [cfg.frames, n, n], "shared": True}],
         "outputs": [{"name": "logits", "dtype": "float32", "shape": [-1, cfg.num_classes]}],
         "activation": "softmax",
         "labels": "labels.txt",

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.avstream.models.InferenceResult;
+import io.avstream.models.Tensor;
 import io.avstream.models.TensorSpec;
 import io.avstream.models.internal.BatchRunner;
 import io.avstream.models.internal.DynamicBatcher;
@@ -58,7 +59,7 @@ public class BatcherBenchmark {
         for (TensorSpec t : specs) {
             inputs.put(t.name(), new float[t.sampleSize()]);
         }
-        batcher = new DynamicBatcher("bench", specs, BURST, 0, 1024, List.of(new NoOpRunner(8)), 0);
+        batcher = new DynamicBatcher("bench", specs, List.of(), BURST, 0, 1024, List.of(new NoOpRunner(8)), 0);
     }
 
     @TearDown(Level.Trial)
@@ -96,7 +97,7 @@ public class BatcherBenchmark {
         }
 
         @Override
-        public Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize) {
+        public Map<String, float[]> runBatch(Map<String, Tensor> batchedInputs, int batchSize) {
             return Map.of("logits", new float[batchSize * classes]);
         }
 

@@ -139,21 +139,20 @@ class StreamingMatchesOfflineITCase {
             }
             producer.flush();
         }
-        // the engine directly, in batches of 8
+        // the engine directly, in batches of 8 (the geodesic input is shared by a batch)
         try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
-            String pointsName = pkg.manifest().inputs().get(0).name();
-            String geodistName = pkg.manifest().inputs().get(1).name();
-            String outName = pkg.manifest().outputs().get(0).name();
+            String pointsName = "points";
+            String geodistName = "geodist";
+            String outName = "logits";
             List<String> keys = new ArrayList<>(windowPoints.keySet());
             int classes = (int) pkg.manifest().outputs().get(0).shape()[1];
             for (int from = 0; from < keys.size(); from += 8) {
                 int b = Math.min(8, keys.size() - from);
                 float[] points = new float[b * pre.frames() * pre.points() * 3];
-                float[] geodist = new float[b * pre.geodist().length];
+                float[] geodist = pre.geodist();
                 for (int j = 0; j < b; j++) {
                     float[] p = windowPoints.get(keys.get(from + j));
                     System.arraycopy(p, 0, points, j * p.length, p.length);
-                    System.arraycopy(pre.geodist(), 0, geodist, j * pre.geodist().length, pre.geodist().length);
                 }
                 float[] logits = session.runBatch(Map.of(pointsName, points, geodistName, geodist), b).get(outName);
                 for (int j = 0; j < b; j++) {

@@ -1,5 +1,6 @@
 package io.avstream.models;
 
+import io.avstream.models.internal.Batches;
 import io.avstream.models.internal.LoadedModel;
 import io.avstream.models.internal.PredictorRunner;
 import java.util.Map;
@@ -17,11 +18,13 @@ import java.util.Map;
 public final class EngineSession implements AutoCloseable {
     private final LoadedModel model;
     private final PredictorRunner runner;
+    private final Batches layout;
     private boolean closed;
 
     private EngineSession(LoadedModel model) {
         this.model = model;
         this.runner = model.newRunner();
+        this.layout = new Batches(model.modelPackage().manifest().inputs(), model.modelPackage().manifest().outputs());
     }
 
     /**
@@ -53,7 +56,7 @@ public final class EngineSession implements AutoCloseable {
      * Runs one batch synchronously.
      *
      * @param batchedInputs one float array per model input holding {@code batchSize} samples back to back
-     *     ({@code batchSize * TensorSpec.sampleSize()} values)
+     *     ({@code batchSize * TensorSpec.sampleSize()} values); a shared input's one value
      * @param batchSize the number of samples
      * @return one float array per model output, batch axis first
      * @throws IllegalArgumentException if an input is missing, unknown or has the wrong length
@@ -63,7 +66,27 @@ public final class EngineSession implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("session for " + model.modelPackage().id() + " is closed");
         }
-        return runner.runBatch(batchedInputs, batchSize);
+        return runner.runBatch(layout.fromFlat(batchedInputs, batchSize), batchSize);
+    }
+
+    /**
+     * Runs one batch of samples synchronously, stacked as the dynamic batcher stacks them (batch axes
+     * placed, variable-length inputs padded and their lengths filled, shared inputs from the first sample).
+     *
+     * @param samples one map per sample of tensors by request input, as {@link ModelHandle#submitTensors} takes
+     * @return each sample's outputs
+     */
+    public java.util.List<Map<String, float[]>> runSamples(java.util.List<Map<String, Tensor>> samples) {
+        if (closed) {
+            throw new IllegalStateException("session for " + model.modelPackage().id() + " is closed");
+        }
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no samples");
+        }
+        for (Map<String, Tensor> s : samples) {
+            layout.check(s);
+        }
+        return layout.slice(runner.runBatch(layout.stack(samples), samples.size()), samples.size());
     }
 
     /** Closes the predictor and the model. */

@@ -31,7 +31,7 @@ public final class ModelHandle implements AutoCloseable {
      * built: do not modify them before the future completes.
      *
      * @param sampleInputs one float array per manifest input name, without the batch axis, of
-     *     length {@link TensorSpec#sampleSize()}
+     *     length {@link TensorSpec#sampleSize()} (a shared input's whole value)
      * @param deadlineNanos the {@link System#nanoTime()} by which the result is needed, or
      *     {@link Long#MAX_VALUE} for none
      * @return a future completed with this sample's outputs, or exceptionally with
@@ -45,6 +45,22 @@ public final class ModelHandle implements AutoCloseable {
             throw new IllegalStateException("handle for " + modelPackage().id() + " is closed");
         }
         return shared.batcher().submit(sampleInputs, deadlineNanos);
+    }
+
+    /**
+     * Queues one sample given as tensors (int64, scalar, shared, batch axis other than 0, variable-length
+     * inputs); never blocks. Requests whose shared inputs are the same arrays run in one batch;
+     * variable-length samples are padded to the longest of their batch, grouped by length bucket.
+     *
+     * @param sampleInputs one tensor per request input (every input but the lengths inputs, which the
+     *     runtime fills): a batched input's sample without the batch axis, a shared input's whole value
+     * @see #submit
+     */
+    public CompletableFuture<InferenceResult> submitTensors(Map<String, Tensor> sampleInputs, long deadlineNanos) {
+        if (closed.get()) {
+            throw new IllegalStateException("handle for " + modelPackage().id() + " is closed");
+        }
+        return shared.batcher().submitTensors(sampleInputs, deadlineNanos);
     }
 
     /** The shared model's batcher counters (all handles together). */

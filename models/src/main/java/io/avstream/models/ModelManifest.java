@@ -257,6 +257,20 @@ public final class ModelManifest {
             for (long d : t.shape()) {
                 shape.add(d);
             }
+            if (t.isShared()) {
+                o.put("shared", true);
+            } else if (t.batchAxis() != 0) {
+                o.put("batch_axis", t.batchAxis());
+            }
+            if (t.lengthsInput() != null) {
+                o.put("lengths", t.lengthsInput());
+            }
+            if (t.buckets().length > 0) {
+                var b = o.putArray("buckets");
+                for (int k : t.buckets()) {
+                    b.add(k);
+                }
+            }
         }
         return array;
     }
@@ -269,6 +283,7 @@ public final class ModelManifest {
         if (array.isEmpty()) {
             throw invalid("field '" + field + "' must not be empty");
         }
+        boolean inputs = field.equals("inputs");
         List<TensorSpec> specs = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             String path = field + "[" + i + "]";
@@ -276,38 +291,116 @@ public final class ModelManifest {
             if (!t.isObject()) {
                 throw invalid("field '" + path + "' must be an object");
             }
-            checkFields(path + ".", t, List.of("name", "dtype", "shape"), Set.of());
+            checkFields(path + ".", t, List.of("name", "dtype", "shape"),
+                    inputs ? Set.of("shared", "batch_axis", "lengths", "buckets") : Set.of("batch_axis"));
             String tname = textField(t, "name", path + ".name");
             String dtype = textField(t, "dtype", path + ".dtype");
             if (!TensorSpec.DTYPES.contains(dtype)) {
                 throw invalid("field '" + path + ".dtype' must be one of " + TensorSpec.DTYPES
                         + ", was '" + dtype + "'");
             }
+            boolean shared = false;
+            if (t.has("shared")) {
+                if (!t.get("shared").isBoolean()) {
+                    throw invalid("field '" + path + ".shared' must be true or false");
+                }
+                shared = t.get("shared").booleanValue();
+            }
             JsonNode shapeNode = t.get("shape");
-            if (!shapeNode.isArray() || shapeNode.isEmpty()) {
-                throw invalid("field '" + path + ".shape' must be a non-empty array of integers");
+            if (!shapeNode.isArray() || (shapeNode.isEmpty() && !shared)) {
+                throw invalid("field '" + path + ".shape' must be a non-empty array of integers"
+                        + (shapeNode.isArray() ? " (only a shared input may be a scalar, shape [])" : ""));
             }
             long[] shape = new long[shapeNode.size()];
             for (int d = 0; d < shape.length; d++) {
                 JsonNode dim = shapeNode.get(d);
                 if (!dim.isIntegralNumber()) {
-                    throw invalid("field '" + path + ".shape' must be a non-empty array of integers");
+                    throw invalid("field '" + path + ".shape' must be an array of integers");
                 }
                 shape[d] = dim.asLong();
             }
-            if (shape[0] != TensorSpec.DYNAMIC) {
-                throw invalid("field '" + path + ".shape' of '" + tname
-                        + "' must start with -1 (the batch axis), was " + shape[0]);
+            int batchAxis = 0;
+            if (t.has("batch_axis")) {
+                if (shared) {
+                    throw invalid("field '" + path + ".batch_axis' of '" + tname
+                            + "': a shared input has no batch axis");
+                }
+                if (!t.get("batch_axis").isInt()) {
+                    throw invalid("field '" + path + ".batch_axis' must be an integer");
+                }
+                batchAxis = t.get("batch_axis").intValue();
+                if (batchAxis < 0 || batchAxis >= shape.length) {
+                    throw invalid("field '" + path + ".batch_axis' of '" + tname + "' is " + batchAxis
+                            + ", outside its shape " + java.util.Arrays.toString(shape));
+                }
             }
-            for (int d = 1; d < shape.length; d++) {
+            if (shared) {
+                for (int d = 0; d < shape.length; d++) {
+                    if (shape[d] <= 0) {
+                        throw invalid("field '" + path + ".shape' of shared input '" + tname + "' dimension " + d
+                                + " must be positive (a shared input has no batch axis and a fixed shape), was " + shape[d]);
+                    }
+                }
+            } else if (shape[batchAxis] != TensorSpec.DYNAMIC) {
+                throw invalid("field '" + path + ".shape' of '" + tname
+                        + (batchAxis == 0 ? "' must start with -1 (the batch axis), was " + shape[0]
+                                : "' must have -1 at its batch axis " + batchAxis + ", was " + shape[batchAxis]));
+            }
+            for (int d = 0; d < shape.length; d++) {
                 if (shape[d] <= 0 && shape[d] != TensorSpec.DYNAMIC) {
                     throw invalid("field '" + path + ".shape' of '" + tname + "' dimension " + d
                             + " must be positive or -1, was " + shape[d]);
                 }
             }
-            specs.add(new TensorSpec(tname, dtype, shape));
+            String lengths = t.has("lengths") ? textField(t, "lengths", path + ".lengths") : null;
+            int[] buckets = new int[0];
+            if (t.has("buckets")) {
+                JsonNode b = t.get("buckets");
+                if (!b.isArray() || b.isEmpty()) {
+                    throw invalid("field '" + path + ".buckets' must be a non-empty array of increasing positive integers");
+                }
+                buckets = new int[b.size()];
+                for (int k = 0; k < buckets.length; k++) {
+                    if (!b.get(k).isInt() || b.get(k).intValue() <= 0 || (k > 0 && b.get(k).intValue() <= buckets[k - 1])) {
+                        throw invalid("field '" + path + ".buckets' must be a non-empty array of increasing positive integers");
+                    }
+                    buckets[k] = b.get(k).intValue();
+                }
+            }
+            try {
+                specs.add(new TensorSpec(tname, dtype, shape, shared ? TensorSpec.NO_BATCH_AXIS : batchAxis, lengths, buckets));
+            } catch (IllegalArgumentException e) {
+                throw invalid("field '" + path + "': " + e.getMessage());
+            }
+        }
+        if (inputs) {
+            checkLengths(specs);
         }
         return List.copyOf(specs);
+    }
+
+    /** Each variable-length input names a lengths input that exists and is int64 {@code [-1]}. */
+    private static void checkLengths(List<TensorSpec> inputs) {
+        for (TensorSpec t : inputs) {
+            if (t.isShared() || t.hasFixedSampleShape()) {
+                if (t.lengthsInput() != null) {
+                    throw invalid("input '" + t.name() + "' declares lengths '" + t.lengthsInput()
+                            + "' but has no variable-length axis (no -1 besides the batch axis)");
+                }
+                continue;
+            }
+            if (t.lengthsInput() == null) {
+                throw invalid("input '" + t.name() + "' has a variable-length axis (shape "
+                        + java.util.Arrays.toString(t.shape()) + ") but declares no 'lengths' input to carry each sample's length");
+            }
+            TensorSpec len = inputs.stream().filter(s -> s.name().equals(t.lengthsInput())).findFirst()
+                    .orElseThrow(() -> invalid("input '" + t.name() + "' names lengths input '" + t.lengthsInput()
+                            + "', which is not an input of the model"));
+            if (!len.dtype().equals("int64") || len.isShared() || len.rank() != 1 || len.batchAxis() != 0) {
+                throw invalid("lengths input '" + len.name() + "' of '" + t.name() + "' must be int64 with shape [-1], was "
+                        + len.dtype() + java.util.Arrays.toString(len.shape()) + (len.isShared() ? " shared" : ""));
+            }
+        }
     }
 
     private static void checkFields(String prefix, JsonNode node, List<String> required, Set<String> optional) {

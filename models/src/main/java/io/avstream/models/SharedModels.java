@@ -1,6 +1,7 @@
 package io.avstream.models;
 
 import io.avstream.models.internal.BatchRunner;
+import io.avstream.models.internal.Batches;
 import io.avstream.models.internal.DynamicBatcher;
 import io.avstream.models.internal.LoadedModel;
 import io.avstream.models.internal.PredictorRunner;
@@ -97,7 +98,7 @@ public final class SharedModels {
                 estimate = Math.max(estimate, warmUp(runner, pkg, opts.maxBatch()));
             }
             String name = pkg.manifest().name() + "-" + opts.engine().id();
-            DynamicBatcher batcher = new DynamicBatcher(name, pkg.manifest().inputs(), opts.maxBatch(),
+            DynamicBatcher batcher = new DynamicBatcher(name, pkg.manifest().inputs(), pkg.manifest().outputs(), opts.maxBatch(),
                     opts.maxDelay().toNanos(), opts.queueCapacity(), runners, estimate);
             LOADS.incrementAndGet();
             LOG.info("Started shared model {} on {} with {} worker(s), maxBatch {}, warm batch {} us",
@@ -112,18 +113,32 @@ public final class SharedModels {
 
     /** Runs a batch of 1 and one of {@code maxBatch} zero samples; returns the nanoseconds of the second. */
     private static long warmUp(BatchRunner runner, ModelPackage pkg, int maxBatch) {
-        runner.runBatch(zeros(pkg, 1), 1);
+        Batches layout = new Batches(pkg.manifest().inputs(), pkg.manifest().outputs());
+        runner.runBatch(zeros(layout, 1), 1);
         long start = System.nanoTime();
-        runner.runBatch(zeros(pkg, maxBatch), maxBatch);
+        runner.runBatch(zeros(layout, maxBatch), maxBatch);
         return System.nanoTime() - start;
     }
 
-    private static Map<String, float[]> zeros(ModelPackage pkg, int batch) {
-        Map<String, float[]> m = new LinkedHashMap<>();
-        for (TensorSpec t : pkg.manifest().inputs()) {
-            m.put(t.name(), new float[batch * t.sampleSize()]);
+    /** A batch of zero samples (variable-length inputs at the first bucket's length, or 1). */
+    private static Map<String, Tensor> zeros(Batches layout, int batch) {
+        Map<String, Tensor> sample = new LinkedHashMap<>();
+        for (TensorSpec t : layout.inputs()) {
+            if (!layout.requestInputs().contains(t.name())) {
+                continue;
+            }
+            long[] shape = t.sampleShape();
+            long n = 1;
+            for (int d = 0; d < shape.length; d++) {
+                if (shape[d] == TensorSpec.DYNAMIC) {
+                    shape[d] = t.buckets().length > 0 ? t.buckets()[0] : 1;
+                }
+                n *= shape[d];
+            }
+            sample.put(t.name(), t.dtype().equals("int64") ? Tensor.ofLongs(new long[(int) n], shape)
+                    : Tensor.of(new float[(int) n], shape));
         }
-        return m;
+        return layout.stack(java.util.Collections.nCopies(batch, sample));
     }
 
     private static Path realPath(Path dir) {

@@ -254,10 +254,10 @@ class ModelPackageTest {
         assertThat(new TensorSpec("points", "float32", new long[] {-1, 24, 128, 3}).sampleSize()).isEqualTo(9216);
         assertThatThrownBy(() -> new TensorSpec("audio", "float32", new long[] {-1, -1}).sampleSize())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("tensor 'audio' has a dynamic dimension 1 [-1, -1], so its sample size is not fixed");
+                .hasMessage("tensor 'audio' has a variable-length dimension [-1, -1], so its sample size is not fixed");
         assertThatThrownBy(() -> new TensorSpec("x", "float32", new long[] {1, 3}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("tensor 'x' shape [1, 3] must start with -1 (the batch axis)");
+                .hasMessage("tensor 'x' shape [1, 3] must have -1 at its batch axis 0, was 1");
     }
 
     private void assertBrokenManifest(Consumer<ObjectNode> edit, String detail) {

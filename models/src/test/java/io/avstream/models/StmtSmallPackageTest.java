@@ -40,8 +40,9 @@ class StmtSmallPackageTest {
         int batch = 2;
         Random random = new Random(5);
         Map<String, float[]> inputs = new LinkedHashMap<>();
+        assertThat(m.input("geodist").orElseThrow().isShared()).as("geodist is passed once per batch").isTrue();
         for (TensorSpec t : m.inputs()) {
-            float[] v = new float[batch * t.sampleSize()];
+            float[] v = new float[(t.isShared() ? 1 : batch) * t.sampleSize()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = random.nextFloat();
             }
@@ -56,7 +57,10 @@ class StmtSmallPackageTest {
         }
     }
 
-    /** The golden inputs and PyTorch logits: points, geodesic matrices repeated over the frames, logits. */
+    /**
+     * The golden inputs and PyTorch logits: points, geodesic matrices repeated over the frames (one
+     * [24, 128, 128] block per window: each window has its own), logits.
+     */
     private record Golden(float[] points, float[] geodist, float[] logits, int batch) {}
 
     private static Golden golden() throws IOException {
@@ -92,12 +96,25 @@ class StmtSmallPackageTest {
         ModelPackage pkg = ModelPackage.load(packageDir());
         Golden g = golden();
         try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.builder().optEngine(engine).build())) {
-            float[] actual = session.runBatch(Map.of("points", g.points(), "geodist", g.geodist()), g.batch()).get("logits");
+            float[] actual = oneAtATime(session, g);
             assertThat(actual).hasSameSizeAs(g.logits());
             for (int i = 0; i < actual.length; i++) {
                 assertThat(actual[i]).as("logit %d on %s", i, engine.id()).isCloseTo(g.logits()[i], within(1e-3f));
             }
         }
+    }
+
+    /** Each golden window on its own (each has its own geodesic input), logits back to back. */
+    private static float[] oneAtATime(EngineSession session, Golden g) {
+        int pointsSize = g.points().length / g.batch();
+        int geoSize = g.geodist().length / g.batch();
+        float[] out = new float[g.logits().length];
+        for (int b = 0; b < g.batch(); b++) {
+            float[] l = session.runBatch(Map.of("points", slice(g.points(), b, pointsSize),
+                    "geodist", slice(g.geodist(), b, geoSize)), 1).get("logits");
+            System.arraycopy(l, 0, out, b * l.length, l.length);
+        }
+        return out;
     }
 
     @Test
@@ -110,8 +127,18 @@ class StmtSmallPackageTest {
         int batch = g.batch();
 
         try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
-            assertCloseTo(session.runBatch(Map.of("points", points, "geodist", geodist), batch).get("logits"),
-                    expected);
+            assertCloseTo(oneAtATime(session, g), expected);
+            // a batch shares one geodesic input: all windows with window 0's equal each run alone with it
+            int geoSize = geodist.length / batch;
+            float[] shared = slice(geodist, 0, geoSize);
+            float[] together = session.runBatch(Map.of("points", points, "geodist", shared), batch).get("logits");
+            for (int b = 0; b < batch; b++) {
+                float[] alone = session.runBatch(Map.of("points", slice(points, b, points.length / batch), "geodist", shared), 1)
+                        .get("logits");
+                for (int i = 0; i < 8; i++) {
+                    assertThat(together[b * 8 + i]).isCloseTo(alone[i], within(1e-5f));
+                }
+            }
         }
         try (ModelHandle model = SharedModels.acquire(pkg, RuntimeOptions.builder().optMaxBatch(4).build())) {
             int pointsSize = points.length / batch;

@@ -74,10 +74,17 @@ public final class EngineCeiling {
         return out;
     }
 
-    /** Lays {@code batch} samples end to end per input, cycling through {@code samples}. */
-    public static Map<String, float[]> batchOf(List<Map<String, float[]>> samples, int batch, int offset) {
+    /**
+     * Lays {@code batch} samples end to end per input, cycling through {@code samples}; a shared input
+     * ({@code shared}) is passed once, as the batcher passes it.
+     */
+    public static Map<String, float[]> batchOf(ModelPackage pkg, List<Map<String, float[]>> samples, int batch, int offset) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String input : samples.get(0).keySet()) {
+            if (pkg.manifest().input(input).map(io.avstream.models.TensorSpec::isShared).orElse(false)) {
+                out.put(input, samples.get(0).get(input));
+                continue;
+            }
             int size = samples.get(0).get(input).length;
             float[] buf = new float[batch * size];
             for (int s = 0; s < batch; s++) {
@@ -116,7 +123,7 @@ public final class EngineCeiling {
                 int b = batchSizes[k];
                 List<Map<String, float[]>> perSession = new ArrayList<>();
                 for (int i = 0; i < sessions; i++) {
-                    perSession.add(batchOf(samples, b, i * 7));
+                    perSession.add(batchOf(pkg, samples, b, i * 7));
                 }
                 batches.add(perSession);
                 runs[k] = Math.max(2, (windowsPerRepetition + b - 1) / b);

@@ -1,14 +1,16 @@
 package io.avstream.models.internal;
 
+import io.avstream.models.Tensor;
 import java.util.Map;
 
 /** Runs one already-batched request on one thread; not thread-safe. */
 public interface BatchRunner extends AutoCloseable {
     /**
-     * Runs a batch: one float buffer per input holding {@code batchSize} samples back to back;
-     * returns one float buffer per output, batch axis first.
+     * Runs a batch: one tensor per model input, of the batch's shape ({@code batchSize} on each batched
+     * input's batch axis; shared inputs once); returns one float buffer per output, in the output's layout
+     * (its batch axis where the manifest declares it).
      */
-    Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize);
+    Map<String, float[]> runBatch(Map<String, Tensor> batchedInputs, int batchSize);
 
     /**
      * The fixed batch every run is padded to (engines with fixed input shapes), or 0 where the

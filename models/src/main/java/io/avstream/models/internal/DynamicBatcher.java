@@ -5,10 +5,13 @@ import io.avstream.models.InferenceException;
 import io.avstream.models.InferenceRejectedException;
 import io.avstream.models.InferenceRejectedException.Reason;
 import io.avstream.models.InferenceResult;
+import io.avstream.models.Tensor;
 import io.avstream.models.TensorSpec;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,8 +41,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private static final double EWMA_ALPHA = 0.2;
 
     private final String name;
-    private final List<TensorSpec> inputs;
-    private final int[] sampleSizes;
+    private final Batches layout;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final BlockingQueue<Request> queue;
@@ -62,15 +64,16 @@ public final class DynamicBatcher implements AutoCloseable {
      * Starts one worker thread per runner.
      *
      * @param name a name for threads and log lines
-     * @param inputs the model inputs, each with a fixed sample size
+     * @param inputs the model inputs (batched, shared or variable-length)
+     * @param outputs the model outputs (their batch axes)
      * @param maxBatch the largest batch
      * @param maxDelayNanos the longest the oldest request waits for a batch to fill
      * @param queueCapacity the bounded queue's capacity
      * @param runners one runner per worker; each is closed by its worker when the batcher closes
      * @param initialInferenceNanos the first estimate of one batch's inference time (e.g. from a warm-up)
      */
-    public DynamicBatcher(String name, List<TensorSpec> inputs, int maxBatch, long maxDelayNanos, int queueCapacity,
-            List<? extends BatchRunner> runners, long initialInferenceNanos) {
+    public DynamicBatcher(String name, List<TensorSpec> inputs, List<TensorSpec> outputs, int maxBatch, long maxDelayNanos,
+            int queueCapacity, List<? extends BatchRunner> runners, long initialInferenceNanos) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
         }
@@ -84,8 +87,7 @@ public final class DynamicBatcher implements AutoCloseable {
             throw new IllegalArgumentException("at least one runner is needed");
         }
         this.name = name;
-        this.inputs = List.copyOf(inputs);
-        this.sampleSizes = this.inputs.stream().mapToInt(TensorSpec::sampleSize).toArray();
+        this.layout = new Batches(inputs, outputs);
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelayNanos;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -100,16 +102,28 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
+     * Queues one sample of a model with fixed sample shapes, one float array per request input
+     * (a shared input's whole value); never blocks.
+     *
+     * @see #submitTensors
+     */
+    public CompletableFuture<InferenceResult> submit(Map<String, float[]> sampleInputs, long deadlineNanos) {
+        return submitTensors(layout.sampleFromFlat(sampleInputs), deadlineNanos);
+    }
+
+    /**
      * Queues one sample; never blocks.
      *
-     * @param sampleInputs one float array per model input, without the batch axis
+     * @param sampleInputs one tensor per request input: a batched input's sample without the batch axis
+     *     (its own length on a variable axis), a shared input's whole value (requests with the same shared
+     *     arrays batch together)
      * @param deadlineNanos the {@link System#nanoTime()} by which the result is needed, or {@link Long#MAX_VALUE}
      * @return a future completed with the result, or exceptionally with {@link InferenceRejectedException}
      *     (queue full, deadline missed, shut down) or {@link InferenceException} (engine error)
-     * @throws IllegalArgumentException if an input is missing, unknown or has the wrong length
+     * @throws IllegalArgumentException if an input is missing, unknown or has the wrong type or shape
      */
-    public CompletableFuture<InferenceResult> submit(Map<String, float[]> sampleInputs, long deadlineNanos) {
-        PredictorRunner.checkInputs(sampleInputs, 1, inputs, sampleSizes);
+    public CompletableFuture<InferenceResult> submitTensors(Map<String, Tensor> sampleInputs, long deadlineNanos) {
+        layout.check(sampleInputs);
         submitted.increment();
         Request request = new Request(sampleInputs, deadlineNanos, System.nanoTime());
         if (!running) {
@@ -162,11 +176,18 @@ public final class DynamicBatcher implements AutoCloseable {
     private void workLoop(BatchRunner runner) {
         try {
             List<Request> batch = new ArrayList<>(maxBatch);
-            while (running) {
-                batch.clear();
-                collect(batch);
-                if (!batch.isEmpty()) {
-                    run(runner, batch);
+            Deque<Request> deferred = new ArrayDeque<>();
+            try {
+                while (running) {
+                    batch.clear();
+                    collect(batch, deferred);
+                    if (!batch.isEmpty()) {
+                        run(runner, batch);
+                    }
+                }
+            } finally {
+                for (Request r = deferred.poll(); r != null; r = deferred.poll()) {
+                    reject(r, Reason.SHUTDOWN);
                 }
             }
         } catch (InterruptedException e) {
@@ -182,10 +203,18 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private void collect(List<Request> batch) throws InterruptedException {
+    /**
+     * Fills {@code batch}: the oldest request (deferred ones first), then more that can share its batch
+     * (same shared inputs, same length bucket) until the batch is full or must flush; requests that
+     * cannot share it are deferred to this worker's next batch, in arrival order.
+     */
+    private void collect(List<Request> batch, Deque<Request> deferred) throws InterruptedException {
         Request first = null;
         while (first == null) {
-            first = queue.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
+            first = deferred.poll();
+            if (first == null) {
+                first = queue.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
+            }
             if (first == null) {
                 if (!running) {
                     return;
@@ -200,6 +229,17 @@ public final class DynamicBatcher implements AutoCloseable {
         batch.add(first);
         long estimate = expectedInferenceNanos.get();
         long flushAt = earlier(first.enqueuedNanos + maxDelayNanos, first.deadlineNanos, estimate);
+        for (Iterator<Request> it = deferred.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+            Request r = it.next();
+            if (pastDeadline(r, System.nanoTime())) {
+                it.remove();
+                reject(r, Reason.DEADLINE_MISSED);
+            } else if (layout.compatible(first.inputs, r.inputs)) {
+                it.remove();
+                batch.add(r);
+                flushAt = earlier(flushAt, r.deadlineNanos, estimate);
+            }
+        }
         while (batch.size() < maxBatch) {
             Request next = queue.poll();
             if (next == null) {
@@ -214,6 +254,10 @@ public final class DynamicBatcher implements AutoCloseable {
             }
             if (pastDeadline(next, System.nanoTime())) {
                 reject(next, Reason.DEADLINE_MISSED);
+                continue;
+            }
+            if (!layout.compatible(first.inputs, next.inputs)) {
+                deferred.add(next);
                 continue;
             }
             batch.add(next);
@@ -236,15 +280,16 @@ public final class DynamicBatcher implements AutoCloseable {
 
     private void run(BatchRunner runner, List<Request> batch) {
         int n = batch.size();
-        Map<String, float[]> batched = new LinkedHashMap<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            String input = inputs.get(i).name();
-            int size = sampleSizes[i];
-            float[] buffer = new float[n * size];
-            for (int s = 0; s < n; s++) {
-                System.arraycopy(batch.get(s).inputs.get(input), 0, buffer, s * size, size);
-            }
-            batched.put(input, buffer);
+        List<Map<String, Tensor>> samples = new ArrayList<>(n);
+        for (Request r : batch) {
+            samples.add(r.inputs);
+        }
+        Map<String, Tensor> batched;
+        try {
+            batched = layout.stack(samples);
+        } catch (RuntimeException e) {
+            failAll(batch, new InferenceException("cannot build a batch of " + n + " in " + name + ": " + e.getMessage(), e));
+            return;
         }
         long startNanos = System.nanoTime();
         long startMicros = epochMicros();
@@ -257,9 +302,9 @@ public final class DynamicBatcher implements AutoCloseable {
         for (Request r : batch) {
             totalQueueNanos.add(startNanos - r.enqueuedNanos);
         }
-        Map<String, float[]> outputs;
+        List<Map<String, float[]>> slices;
         try {
-            outputs = runner.runBatch(batched, n);
+            slices = layout.slice(runner.runBatch(batched, n), n);
         } catch (Throwable t) {
             InferenceException e = t instanceof InferenceException ? (InferenceException) t
                     : new InferenceException("inference failed in " + name + " (batch " + n + "): " + t, t);
@@ -269,24 +314,6 @@ public final class DynamicBatcher implements AutoCloseable {
         long endNanos = System.nanoTime();
         long endMicros = epochMicros();
         updateEstimate(endNanos - startNanos);
-        List<Map<String, float[]>> slices = new ArrayList<>(n);
-        for (int s = 0; s < n; s++) {
-            slices.add(new LinkedHashMap<>());
-        }
-        for (Map.Entry<String, float[]> e : outputs.entrySet()) {
-            float[] all = e.getValue();
-            if (all.length % n != 0) {
-                failAll(batch, new InferenceException("output '" + e.getKey() + "' has " + all.length
-                        + " values, not a multiple of the batch size " + n));
-                return;
-            }
-            int per = all.length / n;
-            for (int s = 0; s < n; s++) {
-                float[] slice = new float[per];
-                System.arraycopy(all, s * per, slice, 0, per);
-                slices.get(s).put(e.getKey(), slice);
-            }
-        }
         for (int s = 0; s < n; s++) {
             Request r = batch.get(s);
             completed.increment();
@@ -339,12 +366,12 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private static final class Request {
-        final Map<String, float[]> inputs;
+        final Map<String, Tensor> inputs;
         final long deadlineNanos;
         final long enqueuedNanos;
         final CompletableFuture<InferenceResult> future = new CompletableFuture<>();
 
-        Request(Map<String, float[]> inputs, long deadlineNanos, long enqueuedNanos) {
+        Request(Map<String, Tensor> inputs, long deadlineNanos, long enqueuedNanos) {
             this.inputs = inputs;
             this.deadlineNanos = deadlineNanos;
             this.enqueuedNanos = enqueuedNanos;

@@ -42,8 +42,8 @@ public final class LoadedModel implements AutoCloseable {
      * @throws IllegalArgumentException if the package has tensors this runtime cannot feed
      */
     public static LoadedModel load(ModelPackage pkg, RuntimeOptions options) {
-        checkTensors(pkg);
         Engine engine = options.engine();
+        checkTensors(pkg, engine);
         engine.checkAvailable();
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
@@ -94,22 +94,27 @@ public final class LoadedModel implements AutoCloseable {
                 + " on " + engine.id() + ": " + e.getMessage(), e);
     }
 
-    private static void checkTensors(ModelPackage pkg) {
+    private static void checkTensors(ModelPackage pkg, Engine engine) {
+        boolean fixedBatch = engine == Engine.DJL_TENSORRT;
         for (TensorSpec t : pkg.manifest().inputs()) {
-            if (!t.dtype().equals("float32")) {
+            if (!t.dtype().equals("float32") && !t.dtype().equals("int64")) {
                 throw new IllegalArgumentException("model " + pkg.id() + " input '" + t.name() + "' is "
-                        + t.dtype() + "; this runtime feeds float32 inputs only");
+                        + t.dtype() + "; this runtime feeds float32 and int64 inputs only");
             }
-            if (!t.hasFixedSampleShape()) {
-                throw new IllegalArgumentException("model " + pkg.id() + " input '" + t.name()
-                        + "' has a dynamic non-batch dimension; this runtime needs fixed sample shapes"
-                        + " (pad to a fixed size)");
+            if (fixedBatch && !t.isShared() && (t.batchAxis() != 0 || !t.hasFixedSampleShape())) {
+                throw new IllegalArgumentException("model " + pkg.id() + " input '" + t.name() + "' " + t
+                        + ": engine " + engine.id() + " pads batches to a fixed shape and needs the batch on axis 0"
+                        + " and fixed sample shapes");
             }
         }
         for (TensorSpec t : pkg.manifest().outputs()) {
             if (!t.dtype().equals("float32")) {
                 throw new IllegalArgumentException("model " + pkg.id() + " output '" + t.name() + "' is "
                         + t.dtype() + "; this runtime reads float32 outputs only");
+            }
+            if (fixedBatch && t.batchAxis() != 0) {
+                throw new IllegalArgumentException("model " + pkg.id() + " output '" + t.name() + "' " + t
+                        + ": engine " + engine.id() + " needs the batch on axis 0");
             }
         }
     }

@@ -7,34 +7,37 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.avstream.models.InferenceException;
 import io.avstream.models.TensorSpec;
+import ai.djl.ndarray.types.DataType;
+import io.avstream.models.Tensor;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs batches through one DJL predictor: one float buffer per input becomes one named NDArray,
- * outputs are copied back to float arrays. One thread at a time.
+ * Runs batches through one DJL predictor: each input tensor (float32 or int64) becomes one named
+ * NDArray of its shape, outputs are copied back to float arrays. One thread at a time.
  */
 public final class PredictorRunner implements BatchRunner {
     private final LoadedModel model;
     private final Predictor<NDList, NDList> predictor;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
-    private final int[] sampleSizes;
 
     PredictorRunner(LoadedModel model, Predictor<NDList, NDList> predictor) {
         this.model = model;
         this.predictor = predictor;
         this.inputs = model.inputs();
         this.outputs = model.outputs();
-        this.sampleSizes = inputs.stream().mapToInt(TensorSpec::sampleSize).toArray();
     }
 
     @Override
-    public Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize) {
-        checkInputs(batchedInputs, batchSize, inputs, sampleSizes);
+    public Map<String, float[]> runBatch(Map<String, Tensor> batchedInputs, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
         int padded = model.paddedBatch();
         if (padded > 0 && batchSize > padded) {
             throw new IllegalArgumentException("batchSize " + batchSize + " exceeds the fixed batch " + padded
@@ -43,15 +46,34 @@ public final class PredictorRunner implements BatchRunner {
         int runBatch = padded > 0 ? padded : batchSize;
         try (NDManager manager = model.manager().newSubManager()) {
             NDList in = new NDList(inputs.size());
-            for (int i = 0; i < inputs.size(); i++) {
-                TensorSpec spec = inputs.get(i);
-                float[] data = batchedInputs.get(spec.name());
-                if (runBatch != batchSize) {
-                    float[] pad = new float[runBatch * sampleSizes[i]];
-                    System.arraycopy(data, 0, pad, 0, data.length);
-                    data = pad;
+            for (TensorSpec spec : inputs) {
+                Tensor t = batchedInputs.get(spec.name());
+                if (t == null) {
+                    throw new IllegalArgumentException("missing input '" + spec.name() + "' (model inputs: "
+                            + inputs.stream().map(TensorSpec::name).toList() + ")");
                 }
-                NDArray array = manager.create(FloatBuffer.wrap(data), new Shape(withBatch(runBatch, spec)));
+                if (!spec.isShared() && t.dim(spec.batchAxis()) != batchSize) {
+                    throw new IllegalArgumentException("input '" + spec.name() + "' has " + t.dim(spec.batchAxis())
+                            + " samples on its batch axis " + spec.batchAxis() + ", expected " + batchSize);
+                }
+                long[] shape = t.shape();
+                NDArray array;
+                if (t.dtype().equals("float32")) {
+                    float[] data = t.floats();
+                    if (runBatch != batchSize && !spec.isShared()) {
+                        // fixed-batch engines: batch axis 0 (checked at load), zeros after the real samples
+                        data = java.util.Arrays.copyOf(data, data.length / batchSize * runBatch);
+                        shape[0] = runBatch;
+                    }
+                    array = manager.create(FloatBuffer.wrap(data), new Shape(shape));
+                } else {
+                    long[] data = t.longs();
+                    if (runBatch != batchSize && !spec.isShared()) {
+                        data = java.util.Arrays.copyOf(data, data.length / batchSize * runBatch);
+                        shape[0] = runBatch;
+                    }
+                    array = manager.create(LongBuffer.wrap(data), new Shape(shape), DataType.INT64);
+                }
                 array.setName(spec.name());
                 in.add(array);
             }
@@ -98,37 +120,6 @@ public final class PredictorRunner implements BatchRunner {
             result.put(name, values);
         }
         return result;
-    }
-
-    /** Checks that a batched input map holds exactly the model's inputs with the right lengths. */
-    static void checkInputs(Map<String, float[]> batched, int batchSize, List<TensorSpec> inputs, int[] sampleSizes) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
-        }
-        List<String> names = inputs.stream().map(TensorSpec::name).toList();
-        for (String key : batched.keySet()) {
-            if (!names.contains(key)) {
-                throw new IllegalArgumentException("unknown input '" + key + "' (model inputs: " + names + ")");
-            }
-        }
-        for (int i = 0; i < inputs.size(); i++) {
-            String name = inputs.get(i).name();
-            float[] data = batched.get(name);
-            if (data == null) {
-                throw new IllegalArgumentException("missing input '" + name + "' (model inputs: " + names + ")");
-            }
-            long expected = (long) batchSize * sampleSizes[i];
-            if (data.length != expected) {
-                throw new IllegalArgumentException("input '" + name + "' has " + data.length + " values, expected "
-                        + expected + " (batch " + batchSize + " x " + sampleSizes[i] + " per sample)");
-            }
-        }
-    }
-
-    private static long[] withBatch(int batch, TensorSpec spec) {
-        long[] shape = spec.shape();
-        shape[0] = batch;
-        return shape;
     }
 
     @Override

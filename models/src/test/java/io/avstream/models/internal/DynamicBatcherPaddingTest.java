@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avstream.models.BatcherStats;
 import io.avstream.models.InferenceResult;
+import io.avstream.models.Tensor;
 import io.avstream.models.TensorSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ class DynamicBatcherPaddingTest {
 
     @Test
     void countsThePaddingOfFixedShapeRunners() throws Exception {
-        try (DynamicBatcher batcher = new DynamicBatcher("padded", INPUTS, 8, Duration.ofSeconds(10).toNanos(), 64,
+        try (DynamicBatcher batcher = new DynamicBatcher("padded", INPUTS, List.of(), 8, Duration.ofSeconds(10).toNanos(), 64,
                 List.of(new FixedBatchRunner(8)), 0)) {
             // 8 requests fill one batch
             List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
@@ -47,7 +48,7 @@ class DynamicBatcherPaddingTest {
 
     @Test
     void dynamicShapeRunnersWasteNothing() throws Exception {
-        try (DynamicBatcher batcher = new DynamicBatcher("dynamic", INPUTS, 8, 0, 64,
+        try (DynamicBatcher batcher = new DynamicBatcher("dynamic", INPUTS, List.of(), 8, 0, 64,
                 List.of(new FixedBatchRunner(0)), 0)) {
             batcher.submit(Map.of("in", new float[] {1, 2}), Long.MAX_VALUE).get(5, TimeUnit.SECONDS);
             assertThat(batcher.stats().paddedSamples()).isZero();
@@ -64,8 +65,8 @@ class DynamicBatcherPaddingTest {
         }
 
         @Override
-        public Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize) {
-            return Map.of("out", batchedInputs.get("in").clone());
+        public Map<String, float[]> runBatch(Map<String, Tensor> batchedInputs, int batchSize) {
+            return Map.of("out", batchedInputs.get("in").floats().clone());
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.avstream.models.InferenceException;
 import io.avstream.models.InferenceRejectedException;
 import io.avstream.models.InferenceRejectedException.Reason;
 import io.avstream.models.InferenceResult;
+import io.avstream.models.Tensor;
 import io.avstream.models.TensorSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,7 +171,7 @@ class DynamicBatcherTest {
     void failsBatchWhenRunnerFails() {
         BatchRunner broken = new FakeRunner() {
             @Override
-            public Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize) {
+            public Map<String, float[]> runBatch(Map<String, Tensor> batchedInputs, int batchSize) {
                 throw new IllegalStateException("boom");
             }
         };
@@ -191,19 +192,19 @@ class DynamicBatcherTest {
 
         assertThatThrownBy(() -> batcher.submit(Map.of("in", new float[3]), NO_DEADLINE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("input 'in' has 3 values, expected 2 (batch 1 x 2 per sample)");
+                .hasMessage("input 'in' has 3 values, expected 2 ([2])");
         assertThatThrownBy(() -> batcher.submit(Map.of(), NO_DEADLINE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("missing input 'in' (model inputs: [in])");
+                .hasMessage("missing input 'in' (request inputs: [in])");
         assertThatThrownBy(() -> batcher.submit(Map.of("in", new float[2], "extra", new float[1]), NO_DEADLINE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown input 'extra' (model inputs: [in])");
+                .hasMessage("unknown input 'extra' (request inputs: [in])");
     }
 
     @Test
     void closeRejectsQueuedRequestsAndClosesRunners() throws Exception {
         BlockingRunner runner = new BlockingRunner();
-        DynamicBatcher batcher = new DynamicBatcher("test", INPUTS, 1, 0, 16, List.of(runner), 0);
+        DynamicBatcher batcher = new DynamicBatcher("test", INPUTS, List.of(), 1, 0, 16, List.of(runner), 0);
 
         CompletableFuture<InferenceResult> running = batcher.submit(sample(0), NO_DEADLINE);
         assertThat(runner.entered.await(5, TimeUnit.SECONDS)).isTrue();
@@ -247,7 +248,7 @@ class DynamicBatcherTest {
     void spreadsWorkOverSeveralWorkers() throws Exception {
         FakeRunner a = new FakeRunner();
         FakeRunner b = new FakeRunner();
-        DynamicBatcher batcher = new DynamicBatcher("test", INPUTS, 1, 0, 64, List.of(a, b), 0);
+        DynamicBatcher batcher = new DynamicBatcher("test", INPUTS, List.of(), 1, 0, 64, List.of(a, b), 0);
         batchers.add(batcher);
 
         List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
@@ -261,7 +262,7 @@ class DynamicBatcherTest {
     }
 
     private DynamicBatcher start(int maxBatch, long maxDelayNanos, int capacity, BatchRunner runner, long estimate) {
-        DynamicBatcher batcher = new DynamicBatcher("test", INPUTS, maxBatch, maxDelayNanos, capacity,
+        DynamicBatcher batcher = new DynamicBatcher("test", INPUTS, List.of(), maxBatch, maxDelayNanos, capacity,
                 List.of(runner), estimate);
         batchers.add(batcher);
         return batcher;
@@ -285,9 +286,9 @@ class DynamicBatcherTest {
         volatile boolean closed;
 
         @Override
-        public Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize) {
+        public Map<String, float[]> runBatch(Map<String, Tensor> batchedInputs, int batchSize) {
             batchSizes.add(batchSize);
-            float[] in = batchedInputs.get("in");
+            float[] in = batchedInputs.get("in").floats();
             float[] mean = new float[batchSize];
             for (int s = 0; s < batchSize; s++) {
                 mean[s] = (in[2 * s] + in[2 * s + 1]) / 2;
@@ -307,7 +308,7 @@ class DynamicBatcherTest {
         final CountDownLatch release = new CountDownLatch(1);
 
         @Override
-        public Map<String, float[]> runBatch(Map<String, float[]> batchedInputs, int batchSize) {
+        public Map<String, float[]> runBatch(Map<String, Tensor> batchedInputs, int batchSize) {
             entered.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
