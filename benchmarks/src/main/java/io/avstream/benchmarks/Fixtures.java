@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.models.ModelPackage;
-import io.avstream.operators.inference.StmtPreprocessing;
+import io.avstream.operators.action.StmtPreprocessing;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.VertexLayout;
 

@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.avstream.operators.inference.StmtPreprocessing;
-import io.avstream.operators.window.FrameReducer;
+import io.avstream.operators.action.StmtPreprocessing;
+import io.avstream.operators.action.FrameReducer;
 import io.avstream.operators.window.MocapWindow;
-import io.avstream.operators.window.MocapWindower;
+import io.avstream.operators.action.MocapWindower;
 import io.avstream.operators.window.ReducedFrame;
 import io.avstream.operators.window.WindowSpec;
 import io.avstream.schemas.MocapFrame;

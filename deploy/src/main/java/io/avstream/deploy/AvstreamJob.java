@@ -14,12 +14,13 @@ import io.avstream.ingest.validate.InputLimits;
 import io.avstream.ingest.validate.MocapFrameDecoder;
 import io.avstream.models.Engine;
 import io.avstream.models.RuntimeOptions;
-import io.avstream.operators.inference.ActionInference;
+import io.avstream.operators.inference.BatchedInference;
 import io.avstream.operators.inference.ModelRef;
-import io.avstream.operators.inference.StmtPreprocessing;
-import io.avstream.operators.window.FrameReducer;
+import io.avstream.operators.inference.TranslatorSettings;
+import io.avstream.operators.action.StmtPreprocessing;
+import io.avstream.operators.action.FrameReducer;
 import io.avstream.operators.window.MocapWindow;
-import io.avstream.operators.window.MocapWindower;
+import io.avstream.operators.action.MocapWindower;
 import io.avstream.operators.window.WindowSpec;
 import io.avstream.schemas.DeadLetter;
 import io.avstream.schemas.MocapFrame;
@@ -144,7 +145,8 @@ public final class AvstreamJob {
         Duration budget = conf.get(JobOptions.LATENCY_BUDGET);
         DataStream<Prediction> predictions = AsyncDataStream.unorderedWait(
                         windows(env, conf, io, stmt),
-                        new ActionInference(modelRef, runtimeOptions(conf), budget.toMillis(), conf.get(JobOptions.TOP_K)),
+                        new BatchedInference<>(modelRef, runtimeOptions(conf), MocapWindow.class, budget.toMillis(),
+                                new TranslatorSettings(conf.get(JobOptions.TOP_K))),
                         Math.max(60_000L, 4 * budget.toMillis()), TimeUnit.MILLISECONDS,
                         conf.get(JobOptions.ASYNC_CAPACITY))
                 .name("action-inference").uid("action-inference")

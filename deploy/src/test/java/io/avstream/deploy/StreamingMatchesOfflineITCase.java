@@ -21,7 +21,7 @@ import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.models.EngineSession;
 import io.avstream.models.ModelPackage;
 import io.avstream.models.RuntimeOptions;
-import io.avstream.operators.inference.StmtPreprocessing;
+import io.avstream.operators.action.StmtPreprocessing;
 import io.avstream.operators.mocap.StmtPreprocessor;
 import io.avstream.operators.post.Scores;
 import io.avstream.schemas.AvroCodec;

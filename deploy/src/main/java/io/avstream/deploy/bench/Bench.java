@@ -14,7 +14,7 @@ import io.avstream.models.Engine;
 import io.avstream.models.ModelPackage;
 import io.avstream.models.RuntimeOptions;
 import io.avstream.operators.inference.ModelRef;
-import io.avstream.operators.inference.StmtPreprocessing;
+import io.avstream.operators.action.StmtPreprocessing;
 
 /**
  * The {@code bench} run: engine ceiling, pipeline, per-record baseline and windower state, in this

@@ -5,7 +5,7 @@ import java.util.Map;
 import io.avstream.models.EngineSession;
 import io.avstream.models.ModelPackage;
 import io.avstream.models.RuntimeOptions;
-import io.avstream.operators.inference.ActionTranslator;
+import io.avstream.operators.action.ActionTranslator;
 import io.avstream.operators.inference.ModelRef;
 import io.avstream.operators.window.MocapWindow;
 import io.avstream.schemas.EpochMicros;
@@ -17,7 +17,7 @@ import org.apache.flink.api.common.functions.RichMapFunction;
  * The per-record baseline: what a Flink job usually does for model inference without a batcher.
  * Each parallel instance opens its own {@link EngineSession} (its own model and predictor) and runs
  * every window synchronously at batch 1, with the same preprocessing and the same prediction
- * (scores, labels, latency record) as {@link ActionInference}.
+ * (scores, labels, latency record) as {@link io.avstream.operators.inference.BatchedInference}.
  */
 public class PerRecordInference extends RichMapFunction<MocapWindow, Prediction> {
     private static final long serialVersionUID = 1L;

@@ -15,10 +15,10 @@ import java.util.concurrent.RunnableFuture;
 
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.synthetic.SyntheticActor;
-import io.avstream.operators.inference.StmtPreprocessing;
+import io.avstream.operators.action.StmtPreprocessing;
 import io.avstream.operators.window.MocapWindow;
-import io.avstream.operators.window.FrameReducer;
-import io.avstream.operators.window.MocapWindower;
+import io.avstream.operators.action.FrameReducer;
+import io.avstream.operators.action.MocapWindower;
 import io.avstream.operators.window.WindowSpec;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Stamped;
@@ -213,6 +213,11 @@ public final class StateFootprint {
                                 frames = m;
                             }
                             return m;
+                        }
+                        break;
+                    case "getListState":
+                        if (args[0] instanceof org.apache.flink.api.common.state.ListStateDescriptor<?> d) {
+                            return state(d);
                         }
                         break;
                     case "getMetricGroup":

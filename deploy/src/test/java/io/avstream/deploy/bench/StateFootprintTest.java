@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import io.avstream.models.ModelPackage;
-import io.avstream.operators.inference.StmtPreprocessing;
+import io.avstream.operators.action.StmtPreprocessing;
 import org.junit.jupiter.api.Test;
 
 class StateFootprintTest {

@@ -1,5 +1,8 @@
 package io.avstream.operators.window;
 
+import io.avstream.operators.action.FrameReducer;
+import io.avstream.operators.action.MocapWindower;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -201,7 +204,63 @@ class MocapWindowerTest {
         assertThat(windows()).hasSize(2);
         feed(frame("a", 10)); // t = 0.4 s: only in windows that closed
         feed(frame("a", 30)); // t = 1.2 s: both of its windows, [0,2) and [1,3), have closed
+        feed(frame("a", 90)); // t = 3.6 s: within the stream's clock, so those two were late, not a clock reset
+        feed(frame("a", 85)); // t = 3.4 s: its windows [2,4) and [3,5) are open
         assertThat(windower.lateFrameCount()).isEqualTo(2);
+        assertThat(windower.duplicateFrameCount()).isEqualTo(2);
+    }
+
+    @Test
+    void oneFrameFarAheadOfItsStreamIsCountedAndTheStreamCarriesOn() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            feed(frame("a", i));
+        }
+        feed(frame("a", 1475)); // t = 59 s: just inside the source's future-skew limit, far ahead of this stream
+        for (int i = 100; i < 200; i++) {
+            feed(frame("a", i));
+        }
+        // as if the bad frame never came: windows [0,2) .. [5,7) closed (8 s of frames), none dropped as late
+        assertThat(windows()).extracting(w -> (w.startUs - T0) / 1_000_000).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(windows()).allSatisfy(w -> assertThat(w.frameCount).isEqualTo(50));
+        assertThat(windower.badTimestampFrameCount()).isEqualTo(1);
+        assertThat(windower.lateFrameCount()).isZero();
+        assertThat(windower.clockJumpCount()).isZero();
+    }
+
+    @Test
+    void followsAStreamWhoseClockReallyJumped() throws Exception {
+        for (int i = 0; i < 100; i++) { // 0 .. 3.96 s
+            feed(frame("a", i));
+        }
+        for (int i = 2500; i < 2600; i++) { // the producer resumes at 100 s
+            feed(frame("a", i));
+        }
+        // the open windows closed with what they held ([3,5) had half a window: sparse), then the new clock's
+        assertThat(windows()).extracting(w -> (w.startUs - T0) / 1_000_000).containsExactly(0L, 1L, 2L, 100L, 101L);
+        assertThat(windows()).allSatisfy(w -> assertThat(w.frameCount).isEqualTo(50));
+        assertThat(windower.clockJumpCount()).isEqualTo(1);
+        assertThat(windower.badTimestampFrameCount()).isZero();
+        assertThat(windower.lateFrameCount()).isZero();
+    }
+
+    @Test
+    void followsAClockThatStepsBackAndCountsOneFrameFarBehindAsLate() throws Exception {
+        for (int i = 2500; i < 2600; i++) { // 100 .. 103.96 s
+            feed(frame("a", i));
+        }
+        feed(frame("a", 5)); // one frame 100 s behind: late
+        for (int i = 2600; i < 2650; i++) {
+            feed(frame("a", i));
+        }
+        assertThat(windower.lateFrameCount()).isEqualTo(1);
+        int before = windows().size();
+        for (int i = 0; i < 100; i++) { // the clock was reset to 0 s
+            feed(frame("a", i));
+        }
+        assertThat(windower.clockJumpCount()).isEqualTo(1);
+        List<MocapWindow> after = windows().subList(before, windows().size());
+        // the open window of the old clock ([104,106), 1.96 s of frames), then [0,2) and [1,3) of the new one
+        assertThat(after).extracting(w -> (w.startUs - T0) / 1_000_000).containsExactly(104L, 0L, 1L);
     }
 
     @Test

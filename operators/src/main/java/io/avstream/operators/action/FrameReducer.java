@@ -1,4 +1,4 @@
-package io.avstream.operators.window;
+package io.avstream.operators.action;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,6 +8,7 @@ import io.avstream.schemas.LengthUnits;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Stamped;
 import io.avstream.schemas.UpAxis;
+import io.avstream.operators.window.ReducedFrame;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**

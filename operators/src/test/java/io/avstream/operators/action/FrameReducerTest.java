@@ -1,4 +1,6 @@
-package io.avstream.operators.window;
+package io.avstream.operators.action;
+
+import io.avstream.operators.window.ReducedFrame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,12 +1,17 @@
-package io.avstream.operators.inference;
+package io.avstream.operators.action;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.avstream.models.Activation;
+import io.avstream.models.InferenceResult;
 import io.avstream.models.ModelManifest;
 import io.avstream.models.ModelPackage;
+import io.avstream.models.Tensor;
+import io.avstream.operators.inference.Translator;
+import io.avstream.operators.inference.TranslatorFactory;
+import io.avstream.operators.inference.TranslatorSettings;
 import io.avstream.operators.mocap.StmtPreprocessor;
 import io.avstream.operators.post.Scores;
 import io.avstream.operators.window.MocapWindow;
@@ -14,17 +19,18 @@ import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
 
 /**
- * Between a closed MoCap window and the action model: the model's input tensors for the window, and
- * the prediction (scores, top-k labels, deterministic id, latency record) from the model's output.
- * No engine here; whoever runs the model (batched or not) uses the same translation.
+ * Between a closed MoCap window and the action model: the model's input tensors for the window
+ * (bound by name, {@link StmtPreprocessing}; the topology's geodesic matrix is one tensor that every
+ * request shares, so a batch passes it once), and the prediction (scores, top-k labels, deterministic
+ * id, latency record) from the model's output. No engine here; whoever runs the model (batched or
+ * not) uses the same translation.
  */
-public final class ActionTranslator {
-    /** The task name written in predictions. */
+public final class ActionTranslator implements Translator<MocapWindow> {
+    /** The task name written in predictions, and the manifest task it serves. */
     public static final String TASK = "action";
 
     private final StmtPreprocessor preprocessor;
-    private final String pointsInput;
-    private final String geodistInput;
+    private final Tensor geodist;
     private final List<String> labels;
     private final Activation activation;
     private final String modelName;
@@ -34,9 +40,9 @@ public final class ActionTranslator {
     /** The translation of an action model package, writing {@code topK} labels per prediction. */
     public ActionTranslator(ModelPackage pkg, int topK) {
         ModelManifest m = pkg.manifest();
-        this.preprocessor = StmtPreprocessing.of(pkg).preprocessor();
-        this.pointsInput = m.inputs().get(0).name();
-        this.geodistInput = m.inputs().get(1).name();
+        StmtPreprocessing stmt = StmtPreprocessing.of(pkg);
+        this.preprocessor = stmt.preprocessor();
+        this.geodist = Tensor.of(preprocessor.geodist(), stmt.frames(), stmt.points(), stmt.points());
         this.labels = pkg.labels();
         this.activation = m.activation();
         this.modelName = m.name();
@@ -44,12 +50,27 @@ public final class ActionTranslator {
         this.topK = topK;
     }
 
-    /** The model's inputs for one window (normalised points, the topology's geodesic distances). */
+    /** The model's inputs for one window (normalised points, the topology's geodesic distances), as flat arrays. */
     public Map<String, float[]> inputs(MocapWindow w) {
         Map<String, float[]> inputs = new HashMap<>(4);
-        inputs.put(pointsInput, preprocessor.points(w.points, w.frames));
-        inputs.put(geodistInput, preprocessor.geodist());
+        inputs.put(StmtPreprocessing.POINTS, preprocessor.points(w.points, w.frames));
+        inputs.put(StmtPreprocessing.GEODIST, preprocessor.geodist());
         return inputs;
+    }
+
+    @Override
+    public Map<String, Tensor> request(MocapWindow w) {
+        Map<String, Tensor> inputs = new HashMap<>(4);
+        long[] shape = geodist.shape();
+        inputs.put(StmtPreprocessing.POINTS, Tensor.of(preprocessor.points(w.points, w.frames), shape[0], shape[1], 3));
+        inputs.put(StmtPreprocessing.GEODIST, geodist);
+        return inputs;
+    }
+
+    @Override
+    public Prediction prediction(MocapWindow w, InferenceResult r) {
+        return prediction(w, r.output(StmtPreprocessing.LOGITS), r.batchSize(), r.queueNanos() / 1000L,
+                r.inferenceStartMicros(), r.inferenceEndMicros());
     }
 
     /**
@@ -93,5 +114,23 @@ public final class ActionTranslator {
     /** The deterministic id of a prediction: same stream, task, window end and model version give the same id. */
     public static String predictionId(String streamId, String task, long windowEndUs, String modelName, String modelVersion) {
         return streamId + "/" + task + "/" + windowEndUs + "/" + modelName + "@" + modelVersion;
+    }
+
+    /** The translator of {@value #TASK} models, registered for {@link io.avstream.operators.inference.Translators}. */
+    public static final class Factory implements TranslatorFactory<MocapWindow> {
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public Class<MocapWindow> windowType() {
+            return MocapWindow.class;
+        }
+
+        @Override
+        public Translator<MocapWindow> create(ModelPackage pkg, TranslatorSettings settings) {
+            return new ActionTranslator(pkg, settings.topK());
+        }
     }
 }

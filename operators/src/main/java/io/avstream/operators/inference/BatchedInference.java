@@ -1,0 +1,214 @@
+package io.avstream.operators.inference;
+
+import java.util.Collections;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.avstream.models.BatcherStats;
+import io.avstream.models.InferenceRejectedException;
+import io.avstream.models.InferenceResult;
+import io.avstream.models.ModelHandle;
+import io.avstream.models.ModelPackage;
+import io.avstream.models.RuntimeOptions;
+import io.avstream.models.SharedModels;
+import io.avstream.schemas.Prediction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.HistogramStatistics;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * The one inference function of every pipeline: runs a pipeline's closed windows through the JVM's
+ * shared, batched model instance and emits one {@link Prediction} per window. The translator comes
+ * from the model package's task ({@link Translators}); inputs and outputs are bound by the manifest's
+ * tensor names. Called through Flink's async I/O so that windows of many streams and subtasks meet in
+ * one batch.
+ *
+ * <ul>
+ *   <li>A window the batcher refuses (queue full, or its deadline can no longer be met) is shed:
+ *       counted in {@code shedWindows} and not predicted; that is the declared overload policy.</li>
+ *   <li>An engine failure, an exception while building the request or the prediction, or the async
+ *       timeout fails the window at once ({@code failedWindows}) and with it the job, which restarts
+ *       from its last checkpoint.</li>
+ * </ul>
+ *
+ * <p>The counters and the histogram are updated on the batcher's threads and are thread-safe. Metrics
+ * of the shared model's batcher (all subtasks of this JVM together, so every subtask reports the same
+ * values) are in the group {@code batcher}: gauges {@code queueDepth}, {@code meanBatchSize},
+ * {@code batches}, {@code batchedSamples}, {@code completed}, {@code failed}, {@code rejectedQueueFull},
+ * {@code rejectedDeadlineMissed}, {@code rejectedShutdown}, {@code meanQueueMicros},
+ * {@code expectedInferenceMicros}, {@code paddedSamples} and {@code paddingWaste}; and this subtask's
+ * histogram {@code batchSize} of the batches its windows ran in.
+ *
+ * @param <W> the pipeline's window type
+ */
+public class BatchedInference<W> extends RichAsyncFunction<W, Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    private final ModelRef modelRef;
+    private final RuntimeOptions runtimeOptions;
+    private final Class<W> windowType;
+    private final long latencyBudgetNanos;
+    private final TranslatorSettings settings;
+
+    private transient ModelHandle model;
+    private transient Translator<W> translator;
+    private transient Counter shedWindows;
+    private transient Counter failedWindows;
+    private transient Histogram batchSizes;
+    private transient volatile BatcherStats lastStats;
+    private transient volatile long lastStatsNanos;
+
+    /**
+     * @param modelRef         the model package; its task picks the translator
+     * @param runtimeOptions   engine and batching of the shared model instance
+     * @param windowType       the pipeline's window type (checked against the task's translator)
+     * @param latencyBudgetMs  how long after a window closes its prediction is still useful; the
+     *                         batcher drops windows that cannot make it
+     * @param settings         top-k and other translator settings
+     */
+    public BatchedInference(ModelRef modelRef, RuntimeOptions runtimeOptions, Class<W> windowType, long latencyBudgetMs,
+            TranslatorSettings settings) {
+        this.modelRef = modelRef;
+        this.runtimeOptions = runtimeOptions;
+        this.windowType = windowType;
+        this.latencyBudgetNanos = TimeUnit.MILLISECONDS.toNanos(latencyBudgetMs);
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        ModelPackage pkg = modelRef.load();
+        translator = Translators.forPackage(pkg, windowType, settings);
+        model = SharedModels.acquire(pkg, runtimeOptions);
+        MetricGroup g = getRuntimeContext().getMetricGroup();
+        shedWindows = g.counter("shedWindows", new ThreadSafeSimpleCounter());
+        failedWindows = g.counter("failedWindows", new ThreadSafeSimpleCounter());
+        registerBatcherMetrics(g.addGroup("batcher"));
+    }
+
+    /** Gauges over the shared batcher's counters, read from one snapshot per metric report. */
+    private void registerBatcherMetrics(MetricGroup g) {
+        g.gauge("queueDepth", (Gauge<Integer>) () -> stats().queueDepth());
+        g.gauge("meanBatchSize", (Gauge<Double>) () -> stats().meanBatchSize());
+        g.gauge("batches", (Gauge<Long>) () -> stats().batches());
+        g.gauge("batchedSamples", (Gauge<Long>) () -> stats().batchedSamples());
+        g.gauge("completed", (Gauge<Long>) () -> stats().completed());
+        g.gauge("failed", (Gauge<Long>) () -> stats().failed());
+        g.gauge("rejectedQueueFull", (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.QUEUE_FULL));
+        g.gauge("rejectedDeadlineMissed",
+                (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.DEADLINE_MISSED));
+        g.gauge("rejectedShutdown", (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.SHUTDOWN));
+        g.gauge("meanQueueMicros", (Gauge<Double>) () -> stats().meanQueueNanos() / 1000.0);
+        g.gauge("expectedInferenceMicros", (Gauge<Long>) () -> stats().expectedInferenceNanos() / 1000L);
+        g.gauge("paddedSamples", (Gauge<Long>) () -> stats().paddedSamples());
+        g.gauge("paddingWaste", (Gauge<Double>) () -> stats().paddingWaste());
+        batchSizes = g.histogram("batchSize", new SynchronizedHistogram(new DescriptiveStatisticsHistogram(1000)));
+    }
+
+    /** The batcher's counters, at most 100 ms old, so that one report reads one consistent snapshot. */
+    BatcherStats stats() {
+        long now = System.nanoTime();
+        BatcherStats s = lastStats;
+        if (s == null || now - lastStatsNanos > 100_000_000L) {
+            ModelHandle m = model;
+            if (m == null || m.isClosed()) {
+                return s != null ? s : new BatcherStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            }
+            s = m.stats();
+            lastStats = s;
+            lastStatsNanos = now;
+        }
+        return s;
+    }
+
+    @Override
+    public void asyncInvoke(W window, ResultFuture<Prediction> result) {
+        long deadline = System.nanoTime() + latencyBudgetNanos;
+        try {
+            model.submitTensors(translator.request(window), deadline)
+                    .whenComplete((r, err) -> complete(window, r, err, result));
+        } catch (RuntimeException e) {
+            fail(result, new IllegalStateException("cannot build the request of " + window + ": " + e, e));
+        }
+    }
+
+    private void complete(W window, InferenceResult r, Throwable err, ResultFuture<Prediction> result) {
+        if (err == null) {
+            Prediction p;
+            try {
+                p = translator.prediction(window, r);
+            } catch (RuntimeException e) {
+                fail(result, new IllegalStateException("cannot build the prediction of " + window + ": " + e, e));
+                return;
+            }
+            batchSizes.update(r.batchSize());
+            result.complete(Collections.singletonList(p));
+            return;
+        }
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof InferenceRejectedException) {
+            shedWindows.inc();
+            result.complete(Collections.emptyList());
+        } else {
+            fail(result, cause);
+        }
+    }
+
+    private void fail(ResultFuture<Prediction> result, Throwable cause) {
+        failedWindows.inc();
+        result.completeExceptionally(cause);
+    }
+
+    @Override
+    public void timeout(W window, ResultFuture<Prediction> result) {
+        fail(result, new TimeoutException("inference of " + window + " did not finish within the async timeout"));
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+    }
+
+    long shedCount() {
+        return shedWindows.getCount();
+    }
+
+    long failedCount() {
+        return failedWindows.getCount();
+    }
+
+    /** A histogram whose updates and reads may come from any thread. */
+    private static final class SynchronizedHistogram implements Histogram {
+        private final Histogram inner;
+
+        SynchronizedHistogram(Histogram inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public synchronized void update(long value) {
+            inner.update(value);
+        }
+
+        @Override
+        public synchronized long getCount() {
+            return inner.getCount();
+        }
+
+        @Override
+        public synchronized HistogramStatistics getStatistics() {
+            return inner.getStatistics();
+        }
+    }
+}
