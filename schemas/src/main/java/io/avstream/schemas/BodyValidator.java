@@ -1,6 +1,11 @@
 package io.avstream.schemas;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.avro.Schema;
 
@@ -9,13 +14,17 @@ import org.apache.avro.Schema;
  * is rejected before the real decoder allocates anything from a length or count it declares.
  *
  * <p>Checks: every varint is well formed and fits its type, every length and block count is non-negative
- * and no larger than the bytes left, every union and enum index is in range, booleans are 0 or 1, and the
- * data ends exactly at the end of the input. Array and map items that take no bytes are bounded by the
+ * and no larger than the bytes left, every string is valid UTF-8 (malformed sequences are refused, not
+ * replaced), every union and enum index is in range, booleans are 0 or 1, and the data ends exactly at
+ * the end of the input. Array and map items that take no bytes are bounded by the
  * bytes left like any other item (no avstream schema has such items).
  */
 final class BodyValidator {
 
   private final byte[] bytes;
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
   private int pos;
 
   private BodyValidator(byte[] bytes, int offset) {
@@ -57,8 +66,10 @@ final class BodyValidator {
         take(8);
         return;
       case STRING:
+        utf8(length("length of string"));
+        return;
       case BYTES:
-        skip(length("length of " + schema.getType().getName()));
+        skip(length("length of bytes"));
         return;
       case FIXED:
         skip(schema.getFixedSize());
@@ -129,6 +140,22 @@ final class BodyValidator {
       throw malformed(what + " is " + length + " but only " + (bytes.length - pos) + " bytes left");
     }
     return (int) length;
+  }
+
+  /**
+   * Skips a string of {@code n} bytes that must be valid UTF-8: Avro decoders would otherwise put
+   * replacement characters in its place, and two different strings would read as one.
+   */
+  private void utf8(int n) throws IOException {
+    if (n > bytes.length - pos) {
+      throw truncated();
+    }
+    try {
+      utf8.reset().decode(ByteBuffer.wrap(bytes, pos, n));
+    } catch (CharacterCodingException e) {
+      throw malformed("string of " + n + " bytes is not valid UTF-8");
+    }
+    pos += n;
   }
 
   private void skip(int n) throws IOException {

@@ -166,6 +166,32 @@ class AvroCodecTest {
   }
 
   @Test
+  void refusesStringsThatAreNotValidUtf8InsteadOfReplacingTheBadBytes() throws IOException {
+    AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
+    byte[] valid = codec.encode(MocapFrame.newBuilder(SampleRecords.mocapFrame()).setStreamId("s#").build());
+    // header, then stream_id: zig-zag length 2, 's', '#'
+    assertThat(valid[10]).isEqualTo((byte) 4);
+    byte[] ff = valid.clone();
+    ff[12] = (byte) 0xFF;
+    byte[] overlong = valid.clone();
+    overlong[11] = (byte) 0xC0; // C0 AF: an overlong '/'
+    overlong[12] = (byte) 0xAF;
+
+    for (byte[] bad : List.of(ff, overlong)) {
+      assertThatThrownBy(() -> codec.decode(bad))
+          .isInstanceOf(IOException.class)
+          .isNotInstanceOf(SchemaMismatchException.class)
+          .hasMessageContaining("string of 2 bytes is not valid UTF-8");
+      assertThat(codec.classify(bad)).isEqualTo(ReasonCode.UNDECODABLE);
+    }
+    // valid UTF-8 passes, the replacement character and characters beyond the BMP included
+    for (String id : List.of("s\uFFFD", "s\uD83C\uDFA5", "sensor-\u00e9")) {
+      MocapFrame f = MocapFrame.newBuilder(SampleRecords.mocapFrame()).setStreamId(id).build();
+      assertThat(codec.decode(codec.encode(f)).getStreamId()).isEqualTo(id);
+    }
+  }
+
+  @Test
   void recordOfAnotherTypeIsSchemaMismatch() {
     AvroCodec<MocapFrame> mocap = AvroCodec.forClass(MocapFrame.class);
     byte[] audio = AvroCodec.forClass(AudioChunk.class).encode(SampleRecords.audioChunk());

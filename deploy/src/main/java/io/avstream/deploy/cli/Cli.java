@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code avstream} command line: {@code demo}, {@code run}, {@code produce}, {@code consume}. */
 @Command(name = "avstream", mixinStandardHelpOptions = true, version = "avstream 0.1.0",
-        description = "Real-time deep-learning inference on live MoCap, audio and video streams with Kafka and Flink.",
+        description = "Real-time deep-learning inference on live MoCap streams with Kafka and Flink. "
+                + "Audio and video inputs are planned (their topics and schemas exist; no producer or pipeline yet).",
         subcommands = {DemoCommand.class, Cli.RunCommand.class, Cli.ProduceCommand.class, Cli.ConsumeCommand.class,
                 ExportDatasetCommand.class, LoadTestCommand.class, BenchCommand.class})
 public final class Cli implements Callable<Integer> {
@@ -144,7 +145,8 @@ public final class Cli implements Callable<Integer> {
     }
 
     @Command(name = "consume", mixinStandardHelpOptions = true,
-            description = "Prints predictions from a prediction topic as they arrive, then a latency summary.")
+            description = "Prints the predictions that arrive on a prediction topic from now on (--from-beginning: "
+                    + "also those already there), then a latency summary.")
     static final class ConsumeCommand implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true)
         String bootstrap;
@@ -155,20 +157,30 @@ public final class Cli implements Callable<Integer> {
         @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class)
         Duration duration;
 
+        @Option(names = "--from-beginning", description = "Replay the topic from its start (default: only predictions "
+                + "that arrive after the consumer started, so that the latency summary holds no old ones).")
+        boolean fromBeginning;
+
         @Override
         public Integer call() throws Exception {
             LatencySummary summary = new LatencySummary();
             long t0 = System.nanoTime();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            try (PredictionConsumer c = new PredictionConsumer(bootstrap, topic, new Properties(), (p, at) -> {
+            try (PredictionConsumer c = consumer((p, at) -> {
                 summary.record(p, at);
                 printPrediction(System.out, p, at);
-            }).start()) {
+            })) {
                 stop.await(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             }
             summary.print(System.out, (System.nanoTime() - t0) / 1e9);
             return 0;
+        }
+
+        /** The started consumer: it holds its partitions and positions when this returns. */
+        PredictionConsumer consumer(java.util.function.BiConsumer<Prediction, Long> listener) {
+            return new PredictionConsumer(bootstrap, topic, fromBeginning, new Properties(), listener)
+                    .start(Duration.ofSeconds(60));
         }
     }
 }

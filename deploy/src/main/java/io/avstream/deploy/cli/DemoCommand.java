@@ -13,13 +13,16 @@ import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.local.EmbeddedKafka;
+import io.avstream.deploy.local.PortInUseException;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.schemas.Topics;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code demo}: everything in this process — a single-node Kafka broker (KRaft), a Flink
@@ -57,6 +60,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @CommandLine.Mixin
     Cli.JobSettings job = new Cli.JobSettings();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -73,7 +79,17 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();
         out.printf("avstream demo: %d MoCap streams, %s, parallelism %d, %s delivery%n", streams, duration, parallelism, delivery);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort, Map.of())) {
+        EmbeddedKafka broker;
+        try {
+            broker = EmbeddedKafka.start(kafkaPort, Map.of());
+        } catch (PortInUseException e) {
+            cleanedUp.countDown();
+            removeHook(hook);
+            spec.commandLine().getErr().println("avstream demo: " + e.getMessage()
+                    + ": choose another --kafka-port, or 0 for any free port");
+            return spec.exitCodeOnInvalidInput();
+        }
+        try (EmbeddedKafka kafka = broker) {
             out.printf("kafka broker up on %s (%.1f s)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
             kafka.createTopic(Topics.MOCAP, 4);
             kafka.createTopic(Topics.PREDICTIONS_ACTION, 4);
@@ -125,12 +141,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             client.cancel().get(30, TimeUnit.SECONDS);
         } finally {
             cleanedUp.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already
-            }
+            removeHook(hook);
         }
         return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down already
+        }
     }
 }

@@ -2,7 +2,11 @@ package io.avstream.deploy.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final InetAddress LOOPBACK = loopback();
 
     private final Path logDir;
     private final boolean deleteOnClose;
@@ -70,6 +75,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Starts the broker with its client listener on {@code 127.0.0.1:port} (0: any free port) and
      * extra broker properties (they override the defaults).
+     *
+     * @throws PortInUseException when another program holds the port
      */
     public static EmbeddedKafka start(int port, Map<String, String> overrides) {
         Path dir;
@@ -123,12 +130,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         p.putAll(overrides);
         KafkaConfig config = new KafkaConfig(p, false);
+        try {
+            requireFree(port);
+            requireFree(controllerPort);
+        } catch (PortInUseException e) {
+            if (owned) {
+                deleteRecursively(dir);
+            }
+            throw e;
+        }
         if (owned || !Files.exists(dir.resolve("meta.properties"))) {
             format(dir, owned);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         long t0 = System.nanoTime();
-        server.startup();
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            shutDown(server);
+            if (owned) {
+                deleteRecursively(dir);
+            }
+            // taken by another program after the check above
+            if (hasCause(e, BindException.class)) {
+                throw new PortInUseException(isFree(port) ? controllerPort : port, e);
+            }
+            throw e;
+        }
         EmbeddedKafka kafka = new EmbeddedKafka(dir, owned, port, server);
         kafka.awaitReady(Duration.ofSeconds(60));
         LOG.info("Kafka broker ready on 127.0.0.1:{} in {} ms", port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -228,12 +256,59 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Fails with {@link PortInUseException} when another program listens on (or holds) the loopback port. */
+    private static void requireFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(LOOPBACK, port));
+        } catch (BindException e) {
+            throw new PortInUseException(port, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check port " + port + " on 127.0.0.1", e);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try {
+            requireFree(port);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void shutDown(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("shutdown of the broker that failed to start failed too", e);
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 

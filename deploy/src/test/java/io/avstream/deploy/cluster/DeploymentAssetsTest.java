@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
+import io.avstream.deploy.JobOptions;
+import io.avstream.models.Engine;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -104,7 +106,7 @@ class DeploymentAssetsTest {
     }
 
     @Test
-    void flinkDeploymentRunsTheJobWithGpusCheckpointsAndMetrics() throws IOException {
+    void flinkDeploymentRunsTheJobWithCheckpointsAndMetrics() throws IOException {
         Map<String, Object> d = yaml(DEPLOY.resolve("k8s/flink-deployment.yaml"));
         assertThat((String) at(d, "apiVersion")).isEqualTo("flink.apache.org/v1beta1");
         assertThat((String) at(d, "kind")).isEqualTo("FlinkDeployment");
@@ -123,11 +125,6 @@ class DeploymentAssetsTest {
         assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
                 .containsEntry("prometheus.io/port", String.valueOf(conf.get("metrics.reporter.prom.port")));
 
-        List<Map<String, Object>> tmContainers = at(d, "spec", "taskManager", "podTemplate", "spec", "containers");
-        Map<String, Object> main = tmContainers.stream().filter(c -> "flink-main-container".equals(c.get("name"))).findFirst().orElseThrow();
-        assertThat((Object) at(main, "resources", "limits", "nvidia.com/gpu")).isEqualTo(1);
-        assertThat((Object) at(main, "resources", "requests", "nvidia.com/gpu")).isEqualTo(1);
-
         // the arguments are a valid job configuration, and carry no secret in clear
         List<String> args = at(d, "spec", "job", "args");
         JobConfig config = JobConfig.fromArgs(args.toArray(String[]::new));
@@ -136,6 +133,91 @@ class DeploymentAssetsTest {
         for (String a : args) {
             assertThat(a.toLowerCase()).doesNotContain("password=");
         }
+    }
+
+    @Test
+    void flinkDeploymentSelectsAnEngineItsImageCarries() throws IOException {
+        Map<String, Object> d = yaml(DEPLOY.resolve("k8s/flink-deployment.yaml"));
+
+        assertThat(engineImageProblems(d)).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGpuEngineOnTheCpuImageIsCaught() throws IOException {
+        Map<String, Object> d = yaml(DEPLOY.resolve("k8s/flink-deployment.yaml"));
+        List<String> args = new ArrayList<>((List<String>) at(d, "spec", "job", "args"));
+        int i = args.indexOf("--" + JobOptions.ENGINE.key());
+        if (i >= 0) {
+            args.subList(i, i + 2).clear();
+        }
+        args.addAll(List.of("--" + JobOptions.ENGINE.key(), "onnxruntime-cuda"));
+        ((Map<String, Object>) at(d, "spec", "job")).put("args", args);
+
+        assertThat(engineImageProblems(d)).anySatisfy(p -> assertThat(p)
+                .contains("engine onnxruntime-cuda", "deploy/docker/Dockerfile", "without a GPU runtime"));
+    }
+
+    /**
+     * What is wrong with the engine a FlinkDeployment selects, given the image it runs: a GPU engine needs
+     * an image whose Dockerfile (in deploy/docker, tagged with {@code -t} in its header) has a CUDA base
+     * and the GPU build of ONNX Runtime, and TaskManagers that request a GPU; the CPU engine requests none.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> engineImageProblems(Map<String, Object> d) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<String> args = at(d, "spec", "job", "args");
+        Engine engine = Engine.parse(JobConfig.fromArgs(args.toArray(String[]::new)).flink().get(JobOptions.ENGINE));
+        String image = at(d, "spec", "image");
+        String name = image.substring(image.lastIndexOf('/') + 1);
+        Path dockerfile = builtImages().get(name);
+        if (dockerfile == null) {
+            problems.add("image " + image + " is built by no Dockerfile in deploy/docker (tagged there with -t): "
+                    + "what it carries cannot be checked");
+        } else if (engine.isGpu() && !carriesGpuRuntime(Files.readString(dockerfile))) {
+            problems.add("engine " + engine.id() + " on image " + name + ", which " + repoRoot().relativize(dockerfile)
+                    + " builds without a GPU runtime (no CUDA base image, no onnxruntime_gpu): the job fails at start");
+        }
+        Object tm = at(d, "spec", "taskManager");
+        Object containers = ((Map<String, Object>) tm).get("podTemplate") == null ? List.of()
+                : ((Map<String, Object>) at(tm, "podTemplate", "spec")).getOrDefault("containers", List.of());
+        boolean requestsGpu = ((List<Map<String, Object>>) containers).stream()
+                .filter(c -> "flink-main-container".equals(c.get("name")))
+                .map(c -> String.valueOf(c.get("resources")))
+                .anyMatch(r -> r.contains("nvidia.com/gpu"));
+        if (engine.isGpu() && !requestsGpu) {
+            problems.add("engine " + engine.id() + " but the TaskManagers request no nvidia.com/gpu");
+        }
+        if (!engine.isGpu() && requestsGpu) {
+            problems.add("engine " + engine.id() + " runs on CPU but the TaskManagers request an nvidia.com/gpu");
+        }
+        return problems;
+    }
+
+    /** Image name:tag -> the Dockerfile that builds it, from the {@code docker build ... -t NAME} line in its header. */
+    private static Map<String, Path> builtImages() throws IOException {
+        Map<String, Path> images = new java.util.HashMap<>();
+        Pattern tag = Pattern.compile("(?m)^#.*docker build\\b.*\\s-t\\s+(\\S+)");
+        for (Path f : walk(DEPLOY.resolve("docker")).filter(f -> f.getFileName().toString().matches("Dockerfile(\\.[A-Za-z0-9-]+)?")
+                && !f.getFileName().toString().endsWith(".dockerignore")).toList()) {
+            Matcher m = tag.matcher(Files.readString(f));
+            while (m.find()) {
+                images.put(m.group(1), f);
+            }
+        }
+        assertThat(images).as("images built by deploy/docker").isNotEmpty();
+        return images;
+    }
+
+    /** Whether the image's final stage has a CUDA base and the GPU build of ONNX Runtime. */
+    private static boolean carriesGpuRuntime(String dockerfile) {
+        List<String> froms = new ArrayList<>();
+        Matcher m = Pattern.compile("(?mi)^FROM\\s+(\\S+)").matcher(dockerfile);
+        while (m.find()) {
+            froms.add(m.group(1));
+        }
+        String base = froms.isEmpty() ? "" : froms.get(froms.size() - 1);
+        return base.toLowerCase().contains("cuda") && dockerfile.contains("onnxruntime_gpu");
     }
 
     @Test

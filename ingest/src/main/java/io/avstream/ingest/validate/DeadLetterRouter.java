@@ -80,4 +80,8 @@ public final class DeadLetterRouter<T> extends ProcessFunction<Decoded<T>, Stamp
     long deadLetterCount() {
         return deadLetters.getCount();
     }
+
+    long deadLetterCount(ReasonCode reason) {
+        return byReason.get(reason).getCount();
+    }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import io.avstream.ingest.kafka.RawRecord;
@@ -23,6 +25,8 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 public abstract class RecordDecoder<T extends SpecificRecordBase> implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final int MAX_HEX_BYTES = 64;
+    private static final int MAX_DETAIL_CHARS = 500;
 
     private final Class<T> type;
     private final AvroCodec<T> codec;
@@ -43,8 +47,31 @@ public abstract class RecordDecoder<T extends SpecificRecordBase> implements Ser
         return limits;
     }
 
-    /** Decodes and validates one record; throws {@link Rejection} with the reason it cannot be used. */
-    public T decode(RawRecord raw) throws Rejection {
+    /**
+     * Decodes and validates one record; throws {@link Rejection} with the reason it cannot be used. Any
+     * other failure on the record (a runtime exception or a stack overflow in the decoder or in
+     * {@link #validate}) is a rejection too, with {@link #failureReason()} and the exception named in
+     * the detail, so that one record can never fail the source and fail it again after every restart.
+     * Other errors (out of memory, a class that cannot be loaded) are the JVM's or the deployment's, not
+     * the record's: they pass.
+     */
+    public final T decode(RawRecord raw) throws Rejection {
+        try {
+            return decodeAndValidate(raw);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new Rejection(failureReason(), "decoding failed: " + describe(e));
+        }
+    }
+
+    /**
+     * The reason of a record on which decoding failed with an exception: {@link ReasonCode#UNDECODABLE};
+     * decoders of media payloads return {@link ReasonCode#CORRUPT_MEDIA}.
+     */
+    protected ReasonCode failureReason() {
+        return ReasonCode.UNDECODABLE;
+    }
+
+    private T decodeAndValidate(RawRecord raw) throws Rejection {
         byte[] value = raw.value;
         if (value == null || value.length == 0) {
             throw new Rejection(ReasonCode.UNDECODABLE, "empty value");
@@ -65,8 +92,13 @@ public abstract class RecordDecoder<T extends SpecificRecordBase> implements Ser
         if (raw.key == null) {
             throw new Rejection(ReasonCode.MISSING_KEY, "record has no key; the key must be the stream id");
         }
-        if (!streamId.equals(new String(raw.key, StandardCharsets.UTF_8))) {
-            throw new Rejection(ReasonCode.KEY_MISMATCH, "key '" + new String(raw.key, StandardCharsets.UTF_8)
+        String key = utf8(raw.key);
+        if (key == null) {
+            throw new Rejection(ReasonCode.KEY_MISMATCH, "key (hex " + hex(raw.key)
+                    + ") is not valid UTF-8, so it cannot be the stream id '" + streamId + "'");
+        }
+        if (!streamId.equals(key)) {
+            throw new Rejection(ReasonCode.KEY_MISMATCH, "key '" + key
                     + "' differs from the payload's stream id '" + streamId + "'");
         }
         if (streamId.isEmpty() || streamId.length() > limits.maxStreamIdLength()) {
@@ -116,9 +148,40 @@ public abstract class RecordDecoder<T extends SpecificRecordBase> implements Ser
                 .setKey(raw.key == null ? null : ByteBuffer.wrap(raw.key))
                 .setPayload(ByteBuffer.wrap(value, 0, keep).slice())
                 .setPayloadSize(value.length)
-                .setStreamId(raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8))
+                .setStreamId(raw.key == null ? null : utf8(raw.key))
                 .setDeadLetteredAtUs(EpochMicros.now())
                 .build();
+    }
+
+    /** The bytes as UTF-8, or null when they are not valid UTF-8 (never with replacement characters). */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(bytes.length, MAX_HEX_BYTES); i++) {
+            sb.append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return bytes.length > MAX_HEX_BYTES ? sb + "... (" + bytes.length + " bytes)" : sb.toString();
+    }
+
+    /** The exception's class and message, and where it was thrown. */
+    private static String describe(Throwable e) {
+        String text = e.toString();
+        if (text.length() > MAX_DETAIL_CHARS) {
+            text = text.substring(0, MAX_DETAIL_CHARS) + "...";
+        }
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length == 0 ? text : text + " at " + trace[0];
     }
 
     /** Index of the first NaN or infinite float of a little-endian float32 payload, or -1. */

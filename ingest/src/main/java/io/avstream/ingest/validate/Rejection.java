@@ -1,5 +1,7 @@
 package io.avstream.ingest.validate;
 
+import java.util.Objects;
+
 import io.avstream.schemas.ReasonCode;
 
 /** Why a record was refused: a reason code for machines and a detail for people. */
@@ -8,9 +10,10 @@ public final class Rejection extends Exception {
 
     private final ReasonCode reason;
 
+    /** A rejection with its reason (required) and detail (the reason's description when null). */
     public Rejection(ReasonCode reason, String detail) {
-        super(detail, null, false, false);
-        this.reason = reason;
+        super(detail != null ? detail : Objects.requireNonNull(reason, "reason").description(), null, false, false);
+        this.reason = Objects.requireNonNull(reason, "reason");
     }
 
     public ReasonCode reason() {
