@@ -36,6 +36,9 @@ final class LoadSettings {
     final Map<String, String> flinkSettings;
     final Properties producerProperties;
     final Properties consumerProperties;
+    final Duration settleTimeout;
+    final Duration settleWindow;
+    final double settleTolerance;
 
     /** A name for this test's topics, groups and jobs, unique enough between runs. */
     final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36);
@@ -69,6 +72,9 @@ final class LoadSettings {
         this.producerProperties.putAll(b.producerProperties);
         this.consumerProperties = new Properties();
         this.consumerProperties.putAll(b.consumerProperties);
+        this.settleTimeout = b.settleTimeout;
+        this.settleWindow = b.settleWindow;
+        this.settleTolerance = b.settleTolerance;
 
         this.baseConfig = JobConfig.fromMap(jobPairs("127.0.0.1:1", "probe"));
         Configuration c = baseConfig.flink();
@@ -80,6 +86,19 @@ final class LoadSettings {
         this.maxDelayUs = c.get(JobOptions.MAX_DELAY).toNanos() / 1000;
         this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
         this.latencyBudget = c.get(JobOptions.LATENCY_BUDGET);
+    }
+
+    /**
+     * The settle detector of a trial whose warm-up runs {@code streams} streams: the queue's floor is a
+     * hop's windows of all streams (at least {@link SettleDetector#DEFAULT_QUEUE_FLOOR}), as aligned windows
+     * reach the batcher together; with exactly-once delivery predictions arrive once a checkpoint.
+     */
+    SettleDetector settleDetector(int streams) {
+        int arrivalPeriod = "exactly-once".equals(delivery)
+                ? (int) Math.max(1, (checkpointInterval.toMillis() + 999) / 1000) : 1;
+        return SettleDetector.builder().optWindowSeconds((int) settleWindow.toSeconds()).optTolerance(settleTolerance)
+                .optQueueFloor(Math.max(SettleDetector.DEFAULT_QUEUE_FLOOR, streams))
+                .optArrivalPeriodSeconds(arrivalPeriod).build();
     }
 
     /** Frames per second of every stream. */

@@ -53,7 +53,7 @@ public final class LoadTest {
         return new Builder();
     }
 
-    /** One trial: a warm-up, then {@code duration} at the configured stream count. */
+    /** One trial: a warm-up until the trial settles, then {@code duration} at the configured stream count. */
     public LoadResult run() throws Exception {
         try (JobTarget target = JobTarget.of(s)) {
             Trial t = trial(target, String.format("%d streams", s.streams), List.of(
@@ -66,7 +66,8 @@ public final class LoadTest {
     /**
      * Raises the stream count (doubling from the configured count, then bisecting) until the
      * end-to-end p99 exceeds the target, each step a trial of its own; reports the largest count
-     * that held (p99 within target, every expected window predicted, nothing shed).
+     * that held (settled before its measurement, p99 within target, every expected window predicted,
+     * nothing shed).
      */
     public LoadResult sweep(int maxStreams, int maxSteps, double precision) throws Exception {
         Sweep sweep = new Sweep(s.streams, Math.max(s.streams, maxStreams), precision, maxSteps);
@@ -83,12 +84,14 @@ public final class LoadTest {
                 Trial t = trial(target, String.format("sweep step %d: %d streams", steps.size() + 1, streams), List.of(
                         new PhasePlan("warm-up", s.warmup, streams, false),
                         new PhasePlan("measured", s.duration, streams, true)));
-                boolean held = Verdict.held(t.summary(), s.targetP99);
+                boolean settled = t.settle() == null || t.settle().settled();
+                boolean held = Verdict.held(t.summary(), s.targetP99, t.settle());
                 trials.add(withHeld(t, held));
                 double share = Verdict.deliveredShare(t.summary());
-                steps.add(new SweepOutcome.Step(streams, t.summary().endToEnd().p99(), share, held));
+                steps.add(new SweepOutcome.Step(streams, t.summary().endToEnd().p99(), share, settled, held));
                 out.printf("step %d: %d streams, p99 %.0f ms, %.1f%% of expected windows predicted: %s%n",
-                        steps.size(), streams, t.summary().endToEnd().p99(), 100 * share, held ? "held" : "failed");
+                        steps.size(), streams, t.summary().endToEnd().p99(), 100 * share,
+                        held ? "held" : settled ? "failed" : "failed (never settled)");
                 sweep.report(streams, held);
             }
         }
@@ -119,7 +122,7 @@ public final class LoadTest {
 
     private static Trial withHeld(Trial t, boolean held) {
         return new Trial(t.label(), t.streams(), t.delivery(), t.summary(), t.phaseSummaries(), t.phases(), t.series(),
-                t.histogram(), held);
+                t.histogram(), t.settle(), held);
     }
 
     private String title(String what) {
@@ -135,7 +138,8 @@ public final class LoadTest {
         m.put("modality", s.modality.cliName());
         m.put("streams", Integer.toString(s.streams));
         m.put("rate", s.rate + "x (" + s.fps() + " fps per stream)");
-        m.put("warmup", s.warmup.toSeconds() + " s");
+        m.put("warmup", s.warmup.toSeconds() + " s, then until settled, at most " + s.settleTimeout.toSeconds() + " s more");
+        m.put("settle rule", s.settleDetector(s.streams).rule());
         m.put("duration", s.duration.toSeconds() + " s");
         m.put("delivery", s.delivery);
         m.put("kafka", s.inProcess() ? "in-process broker, Flink MiniCluster in the same JVM" : s.bootstrapServers);
@@ -174,6 +178,9 @@ public final class LoadTest {
         final Map<String, String> flinkSettings = new LinkedHashMap<>();
         final Properties producerProperties = new Properties();
         final Properties consumerProperties = new Properties();
+        Duration settleTimeout = Duration.ofSeconds(60);
+        Duration settleWindow = Duration.ofSeconds(SettleDetector.DEFAULT_WINDOW_S);
+        double settleTolerance = SettleDetector.DEFAULT_TOLERANCE;
 
         public Builder setStreams(int streams) {
             this.streams = streams;
@@ -197,9 +204,30 @@ public final class LoadTest {
             return this;
         }
 
-        /** Load before measuring starts (job start, model warm-up, first windows); extended until predictions have flowed for 5 s. */
+        /**
+         * Load before measuring starts (job start, model warm-up, first windows); extended until the latency
+         * and the batcher's queue have settled (see {@link SettleDetector}), at most by the settle timeout.
+         */
         public Builder optWarmup(Duration warmup) {
             this.warmup = warmup;
+            return this;
+        }
+
+        /** The most the warm-up is extended waiting for the trial to settle (default 60 s); then measured as not settled. */
+        public Builder optSettleTimeout(Duration settleTimeout) {
+            this.settleTimeout = settleTimeout;
+            return this;
+        }
+
+        /** The seconds the per-second latency and queue depth must stay flat (default 10 s). */
+        public Builder optSettleWindow(Duration settleWindow) {
+            this.settleWindow = settleWindow;
+            return this;
+        }
+
+        /** The change allowed across the settle window, as a share of a series' median (default 0.25). */
+        public Builder optSettleTolerance(double settleTolerance) {
+            this.settleTolerance = settleTolerance;
             return this;
         }
 
@@ -291,6 +319,15 @@ public final class LoadTest {
             }
             if (warmup == null || warmup.isNegative()) {
                 problems.add("warmup must not be negative, got " + warmup);
+            }
+            if (settleTimeout == null || settleTimeout.isNegative()) {
+                problems.add("settle timeout must not be negative, got " + settleTimeout);
+            }
+            if (settleWindow == null || settleWindow.toSeconds() < 3) {
+                problems.add("settle window must be at least 3 s, got " + settleWindow);
+            }
+            if (!(settleTolerance > 0)) {
+                problems.add("settle tolerance must be positive, got " + settleTolerance);
             }
             if (!"at-least-once".equals(delivery) && !"exactly-once".equals(delivery)) {
                 problems.add("delivery must be at-least-once or exactly-once, got " + delivery);

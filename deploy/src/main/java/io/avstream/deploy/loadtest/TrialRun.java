@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.avstream.deploy.cli.PredictionConsumer;
 import io.avstream.deploy.loadtest.LoadResult.Phase;
 import io.avstream.deploy.loadtest.LoadResult.Point;
+import io.avstream.deploy.loadtest.LoadResult.Settle;
 import io.avstream.deploy.loadtest.LoadResult.Summary;
 import io.avstream.deploy.loadtest.LoadResult.Trial;
 import io.avstream.schemas.EpochMicros;
@@ -15,13 +16,11 @@ import io.avstream.schemas.EpochMicros;
 /**
  * One trial: a job deployed on the target, its phases run second by second (producers started and
  * stopped at whole seconds, a sample taken at the end of each), then a drain until every expected
- * window was predicted or predictions stop coming, and the summaries of the measured windows.
+ * window was predicted or predictions stop coming, and the summaries of the measured windows. A
+ * warm-up lasts its planned time and then until the {@link SettleDetector} says the latency and the
+ * batcher's queue have settled, or the settle timeout has passed.
  */
 final class TrialRun {
-    /** Seconds predictions must have flowed before the warm-up ends, and the most the warm-up is extended for it. */
-    private static final long WARM_FLOW_S = 5;
-    private static final long MAX_WARMUP_EXTENSION_S = 60;
-
     private final LoadSettings s;
     private final JobTarget target;
     private final int trialNo;
@@ -39,7 +38,8 @@ final class TrialRun {
     private long drainFromTick = -1;
     private long stopUs;
     private long expectedAtStop;
-    private long firstPredictionTick = -1;
+    private final SettleDetector detector;
+    private Settle settle;
 
     TrialRun(LoadSettings s, JobTarget target, int trialNo, String label, List<PhasePlan> plan) {
         this.s = s;
@@ -49,6 +49,7 @@ final class TrialRun {
         this.plan = plan;
         this.prefix = "lt" + s.runId + "-" + trialNo + "-";
         this.windows = new ExpectedWindows(s);
+        this.detector = s.settleDetector(plan.get(0).streams());
     }
 
     /** Deploys, runs every phase and the drain, prints the trial's table and returns it. */
@@ -68,10 +69,9 @@ final class TrialRun {
             long drainCap = (s.latencyBudget.toMillis() + 2 * s.checkpointInterval.toMillis() + 10_000) / 1000;
             long quietTicks = Math.max(3, (long) Math.ceil(1.5 * s.checkpointInterval.toMillis() / 1000.0));
             while (true) {
-                if (firstPredictionTick < 0 && recorder.total() > 0) {
-                    firstPredictionTick = tick;
+                if (drainFromTick < 0 && tick == phaseEndTick && inWarmup() && !warmupOver(tick)) {
+                    phaseEndTick++;
                 }
-                extendWarmup(tick);
                 // phase changes at whole seconds
                 if (drainFromTick < 0 && tick == phaseEndTick) {
                     nextPhase(tick, sources);
@@ -87,7 +87,9 @@ final class TrialRun {
                 }
                 tick++;
                 String phaseName = drainFromTick >= 0 ? "drain" : plan.get(phaseIndex).name();
-                series.add(sampler.sample(tick, phaseName));
+                Point point = sampler.sample(tick, phaseName);
+                series.add(point);
+                detector.add(new SettleDetector.Second(point.predictions(), point.p50(), point.p99(), point.queueDepth()));
                 if (drainFromTick < 0 && phaseIndex < heapByPhase.size()) {
                     heapByPhase.set(phaseIndex, Math.max(heapByPhase.get(phaseIndex), sampler.lastHeapMb()));
                 }
@@ -127,13 +129,33 @@ final class TrialRun {
         }
     }
 
-    /** The warm-up lasts until predictions have flowed for a few seconds (a new job loads and warms its model). */
-    private void extendWarmup(long tick) {
-        if (drainFromTick < 0 && tick == phaseEndTick && phaseIndex == 0 && !plan.get(0).measured()
-                && tick < plan.get(0).duration().toSeconds() + MAX_WARMUP_EXTENSION_S
-                && (firstPredictionTick < 0 || tick < firstPredictionTick + WARM_FLOW_S)) {
-            phaseEndTick++;
+    /** Whether the trial is in its first phase and that phase is an unmeasured warm-up. */
+    private boolean inWarmup() {
+        return phaseIndex == 0 && !plan.get(0).measured();
+    }
+
+    /**
+     * At or after the warm-up's planned end: whether it ends now, because the trial has settled or the
+     * settle timeout has passed; then says when the measurement starts and why.
+     */
+    private boolean warmupOver(long tick) {
+        SettleDetector.Check check = detector.last();
+        long planned = plan.get(0).duration().toSeconds();
+        long waited = tick - planned;
+        if (check.settled()) {
+            settle = new Settle(true, tick, check.reason());
+            s.out.printf("measurement starts at %d s (warm-up %d s + %d s until settled): settled %s%n", tick, planned,
+                    waited, check.reason());
+            return true;
         }
+        if (waited >= s.settleTimeout.toSeconds()) {
+            settle = new Settle(false, tick, check.reason());
+            s.out.printf("measurement starts at %d s: NOT SETTLED within the %d s settle timeout after the %d s warm-up: %s; "
+                    + "measured anyway, the trial is marked not settled%n", tick, s.settleTimeout.toSeconds(), planned,
+                    check.reason());
+            return true;
+        }
+        return false;
     }
 
     /** Ends the current phase at {@code tick} and starts the next, or stops the producers and starts the drain. */
@@ -193,6 +215,6 @@ final class TrialRun {
             total = Summaries.renamed(total, "all measured phases");
         }
         return new Trial(label, plan.get(plan.size() - 1).streams(), s.delivery, total, phaseSummaries, phases, series,
-                recorder.histogram(from, to, 40), null);
+                recorder.histogram(from, to, 40), settle, null);
     }
 }
