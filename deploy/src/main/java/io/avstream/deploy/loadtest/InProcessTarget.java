@@ -2,15 +2,14 @@ package io.avstream.deploy.loadtest;
 
 import java.util.concurrent.TimeUnit;
 
-import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
+import io.avstream.deploy.cli.LocalJob;
 import io.avstream.deploy.cli.LocalStack;
 import io.avstream.deploy.local.EmbeddedKafka;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** An in-process broker for the whole test; a fresh job on fresh topics per trial. */
 final class InProcessTarget implements JobTarget {
@@ -40,11 +39,9 @@ final class InProcessTarget implements JobTarget {
         String job = "avstream-loadtest-" + s.runId + "-" + name;
         Configuration flink = JobCounters.enable(LocalStack.flinkConfiguration(s.parallelism));
         s.flinkSettings.forEach(flink::setString);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(s.parallelism, flink);
-        AvstreamJob.configureEnvironment(env, c);
-        AvstreamJob.build(env, c, AvstreamJob.kafkaIo(c, config.kafkaProperties()));
+        LocalJob local = LocalJob.builder().setConfig(config).optParallelism(s.parallelism).optFlinkConfiguration(flink).build();
         long t0 = System.nanoTime();
-        JobClient client = env.executeAsync(job);
+        JobClient client = local.executeAsync(job);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         JobStatus status = client.getJobStatus().get(30, TimeUnit.SECONDS);
         while (status != JobStatus.RUNNING && !status.isGloballyTerminalState() && System.nanoTime() < deadline) {
