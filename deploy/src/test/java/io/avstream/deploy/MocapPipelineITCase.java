@@ -15,14 +15,13 @@ import java.util.UUID;
 
 import io.avstream.deploy.local.EmbeddedKafka;
 import io.avstream.deploy.testutils.KafkaTestClients;
-import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.produce.SyntheticFrames;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.DeadLetter;
 import io.avstream.schemas.Label;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
-import io.avstream.schemas.VertexLayout;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -77,12 +76,7 @@ class MocapPipelineITCase {
                 List<ProducerRecord<byte[], byte[]>> tick = new ArrayList<>();
                 for (SyntheticActor a : actors) {
                     SyntheticActor.Frame f = a.next();
-                    MocapFrame frame = MocapFrame.newBuilder()
-                            .setStreamId(a.streamId()).setSeq(f.index())
-                            .setCaptureTimeUs(baseUs + f.index() * 1_000_000L / FPS)
-                            .setTopology(a.topologyId()).setVertexCount(a.vertexCount())
-                            .setLayout(VertexLayout.XYZ_F32LE).setVertices(MocapKafkaProducer.encode(f.vertices()))
-                            .setAnnotation(f.label()).build();
+                    MocapFrame frame = SyntheticFrames.of(a, f, baseUs + f.index() * 1_000_000L / FPS);
                     ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(in, key(a.streamId()), codec.encode(frame));
                     if (a == actors.get(0) && i % 25 == 3) {
                         held = r; // sent after the stream's next frame

@@ -16,7 +16,7 @@ import java.util.UUID;
 import io.avstream.deploy.dataset.MocapDatasetExporter;
 import io.avstream.deploy.local.EmbeddedKafka;
 import io.avstream.deploy.testutils.KafkaTestClients;
-import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.produce.SyntheticFrames;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.models.EngineSession;
 import io.avstream.models.ModelPackage;
@@ -30,7 +30,6 @@ import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.UpAxis;
-import io.avstream.schemas.VertexLayout;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,13 +97,7 @@ class StreamingMatchesOfflineITCase {
                     labels[i] = f.label();
                     transition[i] = f.timeUs() - f.segment().startUs() < SyntheticActor.TRANSITION_S * 1e6;
                     boolean v2 = i >= n / 2;
-                    MocapFrame frame = MocapFrame.newBuilder()
-                            .setStreamId(spec.streamId()).setSeq(f.index()).setCaptureTimeUs(times[i])
-                            .setTopology(actor.topologyId()).setVertexCount(actor.vertexCount())
-                            .setLayout(VertexLayout.XYZ_F32LE)
-                            .setVertices(MocapKafkaProducer.encode(v2 ? MocapKafkaProducer.fromMetresYUp(f.vertices(), up, unit) : f.vertices()))
-                            .setUpAxis(v2 ? up : UpAxis.Y_UP).setLengthUnit(v2 ? unit : LengthUnit.METRE)
-                            .setAnnotation(f.label()).build();
+                    MocapFrame frame = v2 ? SyntheticFrames.of(actor, f, times[i], up, unit) : SyntheticFrames.of(actor, f, times[i]);
                     byte[] value = v2 ? codec.encode(frame) : codec.encodeAs("v1", frame);
                     producer.send(new ProducerRecord<>(input, spec.streamId().getBytes(StandardCharsets.UTF_8), value));
                 }

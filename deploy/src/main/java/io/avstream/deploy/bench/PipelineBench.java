@@ -14,12 +14,12 @@ import java.util.UUID;
 import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
-import io.avstream.deploy.cli.LocalStack;
+import io.avstream.deploy.cli.LocalJob;
 import io.avstream.deploy.dataset.MocapDatasetExporter;
 import io.avstream.deploy.local.EmbeddedKafka;
 import io.avstream.ingest.InputWatermarks;
 import io.avstream.ingest.kafka.DecodingDeserializer;
-import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.produce.SyntheticFrames;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.ingest.validate.DeadLetterRouter;
 import io.avstream.models.Engine;
@@ -32,7 +32,6 @@ import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.Stamped;
-import io.avstream.schemas.VertexLayout;
 import io.avstream.sinks.LatencyMetrics;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -154,11 +153,7 @@ public final class PipelineBench implements AutoCloseable {
                 for (int s = 0; s < actors.size(); s++) {
                     SyntheticActor actor = actors.get(s);
                     SyntheticActor.Frame f = actor.next();
-                    MocapFrame frame = MocapFrame.newBuilder()
-                            .setStreamId(actor.streamId()).setSeq(f.index()).setCaptureTimeUs(t)
-                            .setTopology(actor.topologyId()).setVertexCount(actor.vertexCount())
-                            .setLayout(VertexLayout.XYZ_F32LE).setVertices(MocapKafkaProducer.encode(f.vertices()))
-                            .setAnnotation(f.label()).build();
+                    MocapFrame frame = SyntheticFrames.of(actor, f, t);
                     producer.send(new ProducerRecord<>(topic, keys.get(s), codec.encode(frame)));
                     n++;
                 }
@@ -207,16 +202,9 @@ public final class PipelineBench implements AutoCloseable {
         JobConfig config = JobConfig.fromMap(pairs);
         kafka.createTopic(out + "-dead", 1);
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                LocalStack.flinkConfiguration(parallelism));
-        AvstreamJob.configureEnvironment(env, config.flink());
-        AvstreamJob.Io io = AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties());
-        if (kind == Kind.PIPELINE) {
-            AvstreamJob.build(env, config.flink(), io);
-        } else {
-            buildPerRecord(env, config.flink(), io);
-        }
-        JobExecutionResult result = env.execute("bench-" + kind.name().toLowerCase());
+        JobExecutionResult result = LocalJob.builder().setConfig(config).optParallelism(parallelism)
+                .optGraph(kind == Kind.PIPELINE ? AvstreamJob::build : PipelineBench::buildPerRecord).build()
+                .execute("bench-" + kind.name().toLowerCase());
         double jobSeconds = result.getNetRuntime() / 1000.0;
         List<Prediction> predictions = readAll(out, expectedWindows);
         return summarise(kind, predictions, expectedWindows, jobSeconds);

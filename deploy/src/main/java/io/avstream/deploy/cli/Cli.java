@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.ingest.produce.MocapKafkaProducer;
@@ -16,7 +15,6 @@ import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SchemaReleases;
 import io.avstream.schemas.Topics;
 import io.avstream.schemas.UpAxis;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,10 +84,7 @@ public final class Cli implements Callable<Integer> {
             pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
             JobConfig config = JobConfig.fromMap(pairs);
             System.out.println("avstream job configuration:\n" + config.describe());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, LocalStack.flinkConfiguration(parallelism));
-            AvstreamJob.configureEnvironment(env, config.flink());
-            AvstreamJob.build(env, config.flink(), AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties()));
-            env.execute("avstream");
+            LocalJob.builder().setConfig(config).optParallelism(parallelism).build().execute("avstream");
             return 0;
         }
     }

@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.local.EmbeddedKafka;
@@ -17,7 +16,6 @@ import io.avstream.deploy.local.PortInUseException;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.schemas.Topics;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,11 +101,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             pairs.putAll(job.settings);
             JobConfig config = JobConfig.fromMap(pairs);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                    LocalStack.flinkConfiguration(parallelism));
-            AvstreamJob.configureEnvironment(env, config.flink());
-            AvstreamJob.build(env, config.flink(), AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties()));
-            JobClient client = env.executeAsync("avstream-demo");
+            JobClient client = LocalJob.builder().setConfig(config).optParallelism(parallelism).build()
+                    .executeAsync("avstream-demo");
             out.printf("flink job %s submitted (%.1f s)%n", client.getJobID(), (System.nanoTime() - t0) / 1e9);
 
             LatencySummary summary = new LatencySummary();

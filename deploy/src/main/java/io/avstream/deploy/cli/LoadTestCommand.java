@@ -46,9 +46,23 @@ public final class LoadTestCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Load before measuring: job start, model warm-up, first windows; extended until predictions "
-                    + "have flowed for 5 s (default ${DEFAULT-VALUE}).")
+            description = "Load before measuring: job start, model warm-up, first windows; then extended until the "
+                    + "end-to-end latency and the batcher's queue have settled (default ${DEFAULT-VALUE}).")
     Duration warmup;
+
+    @Option(names = "--settle-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Most the warm-up is extended waiting to settle; a run that has not settled by then is "
+                    + "measured anyway and marked not settled (a sweep step then fails) (default ${DEFAULT-VALUE}).")
+    Duration settleTimeout;
+
+    @Option(names = "--settle-window", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Seconds the per-second latency p50/p99 and queue depth must stay flat to count as settled "
+                    + "(default ${DEFAULT-VALUE}).")
+    Duration settleWindow;
+
+    @Option(names = "--settle-tolerance", defaultValue = "0.25",
+            description = "Change allowed across the settle window, as a share of the median (default ${DEFAULT-VALUE}).")
+    double settleTolerance;
 
     @Option(names = "--delivery", defaultValue = "at-least-once",
             description = "at-least-once (default) or exactly-once (output visible at each checkpoint). In-process job only.")
@@ -140,6 +154,9 @@ public final class LoadTestCommand implements Callable<Integer> {
                     .optRate(rate)
                     .optDuration(duration)
                     .optWarmup(warmup)
+                    .optSettleTimeout(settleTimeout)
+                    .optSettleWindow(settleWindow)
+                    .optSettleTolerance(settleTolerance)
                     .optDelivery(delivery)
                     .optBootstrapServers(bootstrapServers)
                     .optParallelism(parallelism)
@@ -164,7 +181,7 @@ public final class LoadTestCommand implements Callable<Integer> {
                     s.largestHeld(), s.smallestFailed() == null ? " (no count failed)" : " (" + s.smallestFailed() + " failed)");
             for (var step : s.steps()) {
                 System.out.printf("  %4d streams: p99 %7.0f ms, %5.1f%% delivered, %s%n", step.streams(), step.p99Ms(),
-                        100 * step.deliveredShare(), step.held() ? "held" : "failed");
+                        100 * step.deliveredShare(), step.held() ? "held" : step.settled() ? "failed" : "failed (never settled)");
             }
         } else if (overload) {
             result = test.overload(overloadFactor, baseline, overloadDuration, recovery);

@@ -218,14 +218,19 @@ public final class HtmlReport {
                 var box = el('div', {'class': 'charts'}, root);
                 lineChart(box, 'sweep', 'end-to-end p99 by stream count', 'streams', 'p99 (ms)', ['end-to-end p99'],
                   [steps.map(function (s) { return [s.streams, s.p99Ms]; })], null, {y: sw.targetP99Ms, label: 'target'});
-                table(root, ['streams (in order tried)', 'p99 ms', 'delivered', 'held'], sw.steps.map(function (s) {
-                  return [String(s.streams), s.p99Ms, (100 * s.deliveredShare).toFixed(1) + '%', s.held ? 'yes' : 'no'];
+                table(root, ['streams (in order tried)', 'p99 ms', 'delivered', 'settled', 'held'], sw.steps.map(function (s) {
+                  return [String(s.streams), s.p99Ms, (100 * s.deliveredShare).toFixed(1) + '%', s.settled ? 'yes' : 'no',
+                    s.held ? 'yes' : 'no'];
                 }));
               }
 
               (data.trials || []).forEach(function (trial) {
                 var sec = el('section', {'class': 'trial'}, root);
                 el('h2', {}, sec, trial.label + (trial.held === undefined ? '' : trial.held ? ' (held)' : ' (failed)'));
+                if (trial.settle) {
+                  el('p', {'class': trial.settle.settled ? 'held' : 'failed'}, sec, 'measurement started at ' + trial.settle.atS
+                    + ' s: ' + (trial.settle.settled ? 'settled ' : 'NOT settled within the settle timeout: ') + trial.settle.reason);
+                }
                 summaryTables(sec, [trial.summary].concat(trial.phaseSummaries || []));
                 var box = el('div', {'class': 'charts'}, sec);
                 var pts = trial.series || [];

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -18,7 +19,8 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * A metric reporter that keeps the counters of the jobs of an in-process Flink MiniCluster, so that
  * the load test and the integration tests read them live (summed over subtasks) and after the job
  * ends: e.g. {@code windowsClosed}, {@code shedWindows}, {@code failedWindows}, {@code predictions},
- * {@code deadLetters} and, per reason, {@code deadLetters.<REASON>}. Enabled by {@link #enable}.
+ * {@code deadLetters} and, per reason, {@code deadLetters.<REASON>}; and its gauges, read live
+ * (e.g. the batcher's {@code queueDepth}). Enabled by {@link #enable}.
  */
 public final class JobCounters implements MetricReporter, MetricReporterFactory {
 
@@ -28,8 +30,11 @@ public final class JobCounters implements MetricReporter, MetricReporterFactory 
     public static final String SHED_WINDOWS = "shedWindows";
     /** Windows whose inference failed. */
     public static final String FAILED_WINDOWS = "failedWindows";
+    /** Requests waiting in the batcher now (a gauge). */
+    public static final String QUEUE_DEPTH = "queueDepth";
 
     private static final Map<String, Map<String, List<Counter>>> COUNTERS = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, List<Gauge<?>>>> GAUGES = new ConcurrentHashMap<>();
 
     /**
      * Adds this reporter to a MiniCluster configuration (Flink finds the factory through the
@@ -46,9 +51,30 @@ public final class JobCounters implements MetricReporter, MetricReporterFactory 
                 .stream().mapToLong(Counter::getCount).sum();
     }
 
-    /** Forgets a job's counters. */
+    /**
+     * The largest value of a numeric gauge of a job over its subtasks (a gauge of the batcher, which is
+     * shared by every subtask of a JVM, reads the same in each); null when never registered or not numeric.
+     */
+    public static Double gaugeMax(String job, String name) {
+        Double max = null;
+        for (Gauge<?> g : GAUGES.getOrDefault(job, Map.of()).getOrDefault(name, List.of())) {
+            Object v;
+            try {
+                v = g.getValue();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (v instanceof Number n && (max == null || n.doubleValue() > max)) {
+                max = n.doubleValue();
+            }
+        }
+        return max;
+    }
+
+    /** Forgets a job's counters and gauges. */
     public static void forget(String job) {
         COUNTERS.remove(job);
+        GAUGES.remove(job);
     }
 
     @Override
@@ -64,6 +90,10 @@ public final class JobCounters implements MetricReporter, MetricReporterFactory 
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+        if (metric instanceof Gauge<?> g) {
+            String job = group.getAllVariables().getOrDefault("<job_name>", "");
+            GAUGES.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(g);
+        }
         if (metric instanceof Counter c) {
             String job = group.getAllVariables().getOrDefault("<job_name>", "");
             // per-reason dead-letter counters live in a sub-group: keep the group's last component in the name
@@ -75,6 +105,14 @@ public final class JobCounters implements MetricReporter, MetricReporterFactory 
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-        // kept: the final counts are read after the job ends
+        // counters kept: the final counts are read after the job ends; a gauge of a closed operator reads no more
+        if (metric instanceof Gauge<?> g) {
+            String job = group.getAllVariables().getOrDefault("<job_name>", "");
+            Map<String, List<Gauge<?>>> gauges = GAUGES.get(job);
+            List<Gauge<?>> named = gauges == null ? null : gauges.get(name);
+            if (named != null) {
+                named.remove(g);
+            }
+        }
     }
 }

@@ -42,10 +42,17 @@ public record LoadResult(String title, String startedAt, Map<String, String> set
 
     /**
      * One second of a trial: what arrived and was sent in it, latency of the predictions that arrived in
-     * it, this JVM's heap used and the machine's 1-minute load average at its end.
+     * it, this JVM's heap used, the machine's 1-minute load average and the batcher's queue depth at its
+     * end ({@code queueDepth} null when the job runs elsewhere).
      */
     public record Point(double t, int streams, long predictions, Long windowsClosed, Long shedWindows, double inputMB,
-            double p50, double p90, double p95, double p99, double max, double heapMB, double loadAverage) {}
+            double p50, double p90, double p95, double p99, double max, double heapMB, double loadAverage, Double queueDepth) {}
+
+    /**
+     * When a trial's measurement started ({@code atS}, seconds from the trial's start) and why: the latency
+     * and the batcher's queue had settled ({@code settled}), or the settle timeout had passed without.
+     */
+    public record Settle(boolean settled, double atS, String reason) {}
 
     /** A bucket of the end-to-end latency histogram, {@code [fromMs, toMs)}. */
     public record Bucket(double fromMs, double toMs, long count) {}
@@ -53,14 +60,17 @@ public record LoadResult(String title, String startedAt, Map<String, String> set
     /** A named stretch of a trial (e.g. the overload scenario's baseline, overload and recovery). */
     public record Phase(String name, double fromS, double toS, int streams) {}
 
-    /** One run of the pipeline at a fixed load (or a sequence of phases). */
+    /** One run of the pipeline at a fixed load (or a sequence of phases); {@code settle} null when it had no warm-up. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Trial(String label, int streams, String delivery, Summary summary, List<Summary> phaseSummaries,
-            List<Phase> phases, List<Point> series, List<Bucket> histogram, Boolean held) {}
+            List<Phase> phases, List<Point> series, List<Bucket> histogram, Settle settle, Boolean held) {}
 
-    /** The sweep: each step's stream count and p99, and the largest count that held the target. */
+    /**
+     * The sweep: each step's stream count and p99, whether it settled before its measurement, and the
+     * largest count that held the target (a step that never settled did not hold).
+     */
     public record SweepOutcome(double targetP99Ms, int largestHeld, Integer smallestFailed, List<Step> steps) {
-        public record Step(int streams, double p99Ms, double deliveredShare, boolean held) {}
+        public record Step(int streams, double p99Ms, double deliveredShare, boolean settled, boolean held) {}
     }
 
     /** Writes this result as indented JSON. */

@@ -16,23 +16,21 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
+import io.avstream.deploy.cli.LocalJob;
 import io.avstream.deploy.cli.LocalStack;
 import io.avstream.deploy.loadtest.JobCounters;
 import io.avstream.deploy.local.EmbeddedKafka;
 import io.avstream.deploy.testutils.KafkaTestClients;
-import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.produce.SyntheticFrames;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.DeadLetter;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
-import io.avstream.schemas.VertexLayout;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -251,11 +249,7 @@ class BadInputITCase {
         for (int i = 0; i < SECONDS * FPS; i++) {
             for (SyntheticActor a : actors) {
                 SyntheticActor.Frame f = a.next();
-                frames.add(MocapFrame.newBuilder()
-                        .setStreamId(a.streamId()).setSeq(f.index()).setCaptureTimeUs(baseUs + f.index() * 1_000_000L / FPS)
-                        .setTopology(a.topologyId()).setVertexCount(a.vertexCount())
-                        .setLayout(VertexLayout.XYZ_F32LE).setVertices(MocapKafkaProducer.encode(f.vertices()))
-                        .setAnnotation(f.label()).build());
+                frames.add(SyntheticFrames.of(a, f, baseUs + f.index() * 1_000_000L / FPS));
             }
         }
         return frames;
@@ -270,11 +264,8 @@ class BadInputITCase {
         synchronized (a) {
             f = a.next();
         }
-        return MocapFrame.newBuilder()
-                .setStreamId(streamId).setSeq(seq).setCaptureTimeUs(captureUs)
-                .setTopology(a.topologyId()).setVertexCount(a.vertexCount())
-                .setLayout(VertexLayout.XYZ_F32LE).setVertices(MocapKafkaProducer.encode(f.vertices()))
-                .build();
+        return MocapFrame.newBuilder(SyntheticFrames.of(a, f, captureUs)).setStreamId(streamId).setSeq(seq)
+                .setAnnotation(null).build();
     }
 
     private static byte[] key(String s) {
@@ -331,10 +322,7 @@ class BadInputITCase {
         JobCounters.enable(flink);
         // no restarts: a record that fails the job fails the test
         flink.setString("restart-strategy.type", "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
-        AvstreamJob.configureEnvironment(env, config.flink());
-        AvstreamJob.build(env, config.flink(), AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties()));
-        env.execute(t.job);
+        LocalJob.builder().setConfig(config).optParallelism(2).optFlinkConfiguration(flink).build().execute(t.job);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

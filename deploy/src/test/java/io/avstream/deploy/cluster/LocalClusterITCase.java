@@ -19,14 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.avstream.deploy.JobOptions;
-import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.produce.SyntheticFrames;
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.UpAxis;
-import io.avstream.schemas.VertexLayout;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -523,13 +522,7 @@ class LocalClusterITCase {
                         // stream 0's producer stays on v1; the others move to v2, two of them to another frame of reference
                         UpAxis up = v2 && s == 1 ? UpAxis.Z_UP : UpAxis.Y_UP;
                         LengthUnit unit = v2 && s == 1 ? LengthUnit.MILLIMETRE : v2 && s == 2 ? LengthUnit.CENTIMETRE : LengthUnit.METRE;
-                        MocapFrame frame = MocapFrame.newBuilder()
-                                .setStreamId(a.streamId()).setSeq(f.index()).setCaptureTimeUs(captureUs)
-                                .setTopology(a.topologyId()).setVertexCount(a.vertexCount())
-                                .setLayout(VertexLayout.XYZ_F32LE)
-                                .setVertices(MocapKafkaProducer.encode(MocapKafkaProducer.fromMetresYUp(f.vertices(), up, unit)))
-                                .setUpAxis(up).setLengthUnit(unit)
-                                .setAnnotation(f.label()).build();
+                        MocapFrame frame = SyntheticFrames.of(a, f, captureUs, up, unit);
                         byte[] value = v2 && s > 0 ? codec.encode(frame) : codec.encodeAs("v1", frame);
                         producer.send(new ProducerRecord<>(run.in, s % INPUT_PARTITIONS, key(a.streamId()), value));
                     }

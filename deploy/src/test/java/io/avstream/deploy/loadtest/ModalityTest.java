@@ -40,4 +40,13 @@ class ModalityTest {
                 .hasMessageContaining("duration must be at least 1 s")
                 .hasMessageContaining("delivery must be at-least-once or exactly-once, got twice");
     }
+
+    @Test
+    void settleSettingsAreChecked() {
+        assertThatThrownBy(() -> LoadTest.builder().setStreams(1).optSettleTimeout(Duration.ofSeconds(-1))
+                .optSettleWindow(Duration.ofSeconds(2)).optSettleTolerance(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("load test settings: settle timeout must not be negative, got PT-1S; settle window must be at "
+                        + "least 3 s, got PT2S; settle tolerance must be positive, got 0.0");
+    }
 }

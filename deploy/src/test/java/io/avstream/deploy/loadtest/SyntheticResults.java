@@ -9,6 +9,7 @@ import io.avstream.deploy.loadtest.LoadResult.Bucket;
 import io.avstream.deploy.loadtest.LoadResult.Percentiles;
 import io.avstream.deploy.loadtest.LoadResult.Phase;
 import io.avstream.deploy.loadtest.LoadResult.Point;
+import io.avstream.deploy.loadtest.LoadResult.Settle;
 import io.avstream.deploy.loadtest.LoadResult.Summary;
 import io.avstream.deploy.loadtest.LoadResult.SweepOutcome;
 import io.avstream.deploy.loadtest.LoadResult.Trial;
@@ -29,7 +30,7 @@ final class SyntheticResults {
             double wave = 80 * Math.sin(t / 5.0);
             int streams = t > 20 && t <= 40 ? 32 : 16;
             series.add(new Point(t, streams, streams, (long) streams, t > 20 && t <= 40 ? 6L : 0L, 0.6 * streams,
-                    380 + wave, 450 + wave, 500 + wave, 640 + wave, 700 + 1.5 * wave, 600 + 5 * (t % 10), 1.5));
+                    380 + wave, 450 + wave, 500 + wave, 640 + wave, 700 + 1.5 * wave, 600 + 5 * (t % 10), 1.5, (double) (t % 5)));
         }
         List<Bucket> histogram = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -38,11 +39,12 @@ final class SyntheticResults {
         List<Phase> phases = List.of(new Phase("baseline", 0, 20, 16), new Phase("overload", 20, 40, 32),
                 new Phase("recovery", 40, 60, 16));
         Trial trial = new Trial("overload: 16 -> 32 -> 16 streams", 16, "at-least-once", summary,
-                List.of(summary, summary, summary), phases, series, histogram, true);
+                List.of(summary, summary, summary), phases, series, histogram,
+                new Settle(true, 12, "over the last 10 s e2e p50 380 ms (change +4, allowed +/-95)"), true);
         SweepOutcome sweep = new SweepOutcome(1000, 16, 32, List.of(
-                new SweepOutcome.Step(8, 610, 1.0, true),
-                new SweepOutcome.Step(16, 780, 1.0, true),
-                new SweepOutcome.Step(32, 4200, 0.7, false)));
+                new SweepOutcome.Step(8, 610, 1.0, true, true),
+                new SweepOutcome.Step(16, 780, 1.0, true, true),
+                new SweepOutcome.Step(32, 4200, 0.7, false, false)));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("modality", "mocap");
         settings.put("targetP99Ms", "1000");

@@ -8,13 +8,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
-import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
-import io.avstream.deploy.cli.LocalStack;
+import io.avstream.deploy.cli.LocalJob;
 import io.avstream.deploy.local.EmbeddedKafka;
 import io.avstream.schemas.AvroCodec;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -73,11 +71,6 @@ public final class KafkaTestClients {
 
     /** Runs the avstream job with these settings on a MiniCluster until its bounded input ends. */
     public static void runJob(Map<String, String> settings, int parallelism, String name) throws Exception {
-        JobConfig config = JobConfig.fromMap(settings);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                LocalStack.flinkConfiguration(parallelism));
-        AvstreamJob.configureEnvironment(env, config.flink());
-        AvstreamJob.build(env, config.flink(), AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties()));
-        env.execute(name);
+        LocalJob.builder().setConfig(JobConfig.fromMap(settings)).optParallelism(parallelism).build().execute(name);
     }
 }

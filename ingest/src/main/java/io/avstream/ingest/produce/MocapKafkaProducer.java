@@ -120,18 +120,7 @@ public final class MocapKafkaProducer implements AutoCloseable {
             long captureUs = startUs + k * periodUs;
             for (int i = 0; i < actors.size() && running; i++) {
                 SyntheticActor.Frame f = actors.get(i).next();
-                MocapFrame frame = MocapFrame.newBuilder()
-                        .setStreamId(actors.get(i).streamId())
-                        .setSeq(f.index())
-                        .setCaptureTimeUs(captureUs)
-                        .setTopology(actors.get(i).topologyId())
-                        .setVertexCount(f.vertices().length / 3)
-                        .setLayout(VertexLayout.XYZ_F32LE)
-                        .setVertices(encode(fromMetresYUp(f.vertices(), upAxis, lengthUnit)))
-                        .setAnnotation(f.label())
-                        .setUpAxis(upAxis)
-                        .setLengthUnit(lengthUnit)
-                        .build();
+                MocapFrame frame = SyntheticFrames.of(actors.get(i), f, captureUs, upAxis, lengthUnit);
                 producer.send(new ProducerRecord<>(topic, null, null, keys.get(i), codec.encodeAs(schemaRelease, frame)), (md, err) -> {
                     if (err != null) {
                         if (failed.incrementAndGet() == 1) {
