@@ -17,8 +17,9 @@ import io.avstream.operators.inference.ModelRef;
 import io.avstream.operators.action.StmtPreprocessing;
 
 /**
- * The {@code bench} run: engine ceiling, pipeline, per-record baseline and windower state, in this
- * order, in this JVM, then the table and ratios ({@link BenchReport}).
+ * The {@code bench} run: engine ceiling and GEMM peak, windower state, then the jobs (pipeline,
+ * the same job at max batch 1, the per-record job, the same pipeline on a nearly free model), in
+ * this JVM, then the table and ratios ({@link BenchReport}).
  */
 public final class Bench {
 
@@ -42,9 +43,9 @@ public final class Bench {
                         "--windows, --streams, --parallelism, --workers, --repetitions and --job-runs must be positive");
             }
             for (String p : parts) {
-                if (!List.of("ceiling", "batcher", "pipeline", "per-record", "state").contains(p)) {
+                if (!PARTS.contains(p)) {
                     throw new IllegalArgumentException(
-                            "unknown part '" + p + "' (known: ceiling, batcher, pipeline, per-record, state)");
+                            "unknown part '" + p + "' (known: " + String.join(", ", PARTS) + ")");
                 }
             }
         }
@@ -54,6 +55,13 @@ public final class Bench {
             return (windows + streams - 1) / streams + 1;
         }
     }
+
+    /** The parts, in the order they run. */
+    public static final List<String> PARTS = List.of("ceiling", "batcher", "state", "pipeline", "max-batch-1",
+            "per-record", "trivial");
+
+    /** The nearly free model with stmt-small's signature that the trivial-model job runs. */
+    public static final String TRIVIAL_MODEL = "classpath:bench-trivial-action";
 
     private Bench() {}
 
@@ -86,6 +94,12 @@ public final class Bench {
             report.settings.put("job settings", s.jobSettings());
         }
         report.ceilingSessions = s.workers();
+        report.modelFlopsPerWindow = ModelFlops.perWindow(pkg).orElse(Double.NaN);
+        report.settings.put("FLOPs per window", Double.isNaN(report.modelFlopsPerWindow)
+                ? "not counted for this model.onnx (" + ModelFlops.RESOURCE + "; /usr/bin/python3 models/python/"
+                        + "make_bench_models.py counts stmt-small)"
+                : String.format("%.3f GFLOP (2 x multiply-adds of %s; elementwise operators not counted)",
+                        report.modelFlopsPerWindow / 1e9, ModelFlops.counted()));
         long t0 = System.nanoTime();
 
         if (s.parts().contains("ceiling")) {
@@ -103,6 +117,19 @@ public final class Bench {
             } else {
                 report.ceilingOneSession = report.ceiling;
             }
+            ModelPackage gemm = ModelRef.of(GemmPeak.MODEL).load();
+            out.printf("(1) GEMM peak: %d^3 float32 MatMul on the same engine, %d session(s) at once...%n", GemmPeak.N,
+                    s.workers());
+            load = MachineLoad.now();
+            report.gemmPeak = GemmPeak.measure(gemm, sessionOptions, s.workers(), 2, s.repetitions(), out);
+            out.printf("  %.1f GFLOP/s%n", report.gemmPeak.gflops());
+            if (s.workers() > 1) {
+                report.gemmPeakOneSession = GemmPeak.measure(gemm, sessionOptions, 1, 2, s.repetitions(), out);
+                out.printf("  1 session: %.1f GFLOP/s%n", report.gemmPeakOneSession.gflops());
+            } else {
+                report.gemmPeakOneSession = report.gemmPeak;
+            }
+            report.load.put("GEMM peak", load.since());
         }
         if (s.parts().contains("batcher")) {
             out.printf("(1b) shared model and batcher alone, %d workers, maxBatch %d...%n", s.workers(), s.maxBatch());
@@ -114,7 +141,7 @@ public final class Bench {
             out.printf("  %.1f windows/s, mean batch %.2f%n", report.batcher.windowsPerSec(), report.batcher.meanBatchSize());
         }
         if (s.parts().contains("state")) {
-            out.println("(4) windower state...");
+            out.println("(6) windower state...");
             StmtPreprocessing stmt = StmtPreprocessing.of(pkg);
             report.state = new ArrayList<>();
             for (int n : s.stateStreams()) {
@@ -124,61 +151,10 @@ public final class Bench {
                         r.snapshotBytesPerStream(), r.heapBytesPerStream());
             }
         }
-        if (s.parts().contains("pipeline") || s.parts().contains("per-record")) {
-            out.printf("writing the input to the in-process broker...%n");
-            try (PipelineBench bench = PipelineBench.prepare(s.streams(), s.seconds(), Math.max(4, s.parallelism()), out)) {
-                Map<String, String> job = new HashMap<>(s.jobSettings());
-                job.put(JobOptions.ACTION_MODEL.key(), s.model());
-                job.put(JobOptions.INTRA_OP_THREADS.key(), Integer.toString(s.intraOpThreads()));
-                job.put(JobOptions.WORKERS.key(), Integer.toString(s.workers()));
-                job.put(JobOptions.MAX_BATCH.key(), Integer.toString(s.maxBatch()));
-                job.put(JobOptions.MAX_DELAY.key(), s.maxDelay().toMillis() + "ms");
-                job.putIfAbsent(JobOptions.QUEUE_CAPACITY.key(), "4096");
-                // the two jobs take turns, so that a change of the machine's load touches both alike
-                List<PipelineBench.Run> pipelines = new ArrayList<>();
-                List<PipelineBench.Run> perRecords = new ArrayList<>();
-                List<Double> pairedCeilings = new ArrayList<>();
-                // the first job in a JVM runs ~15 % slower while Flink's and Kafka's code is compiled: not counted
-                PipelineBench.Kind warmUpKind = s.parts().contains("pipeline") ? PipelineBench.Kind.PIPELINE
-                        : PipelineBench.Kind.PER_RECORD;
-                out.printf("warm-up run of the %s job (not counted)...%n", warmUpKind.name().toLowerCase(java.util.Locale.ROOT));
-                PipelineBench.Run warmUp = bench.run(warmUpKind, s.parallelism(), job);
-                out.printf("  %.1f windows/s%n", warmUp.windowsPerSec());
-                for (int i = 0; i < s.jobRuns(); i++) {
-                    if (s.parts().contains("pipeline")) {
-                        out.printf("(2) pipeline, run %d of %d...%n", i + 1, s.jobRuns());
-                        MachineLoad load = MachineLoad.now();
-                        PipelineBench.Run r = bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), job);
-                        report.load.put("pipeline" + (s.jobRuns() > 1 ? " " + (i + 1) : ""), load.since());
-                        pipelines.add(r);
-                        out.printf("  %.1f windows/s, mean batch %.2f%n", r.windowsPerSec(), r.meanBatchSize());
-                        if (s.parts().contains("ceiling")) {
-                            // the engine alone at the batch size the job used, right after it: the machine's speed
-                            // drifts over minutes, and a ratio of two measurements far apart carries that drift
-                            int b = Math.max(1, (int) Math.round(r.meanBatchSize()));
-                            out.printf("  engine ceiling at batch %d, right after it...%n", b);
-                            load = MachineLoad.now();
-                            pairedCeilings.add(EngineCeiling.measure(pkg, sessionOptions, new int[] {b}, s.workers(),
-                                    s.windowsPerRepetition(), s.repetitions(), out).get(0).windowsPerSec());
-                            report.load.put("ceiling after pipeline" + (s.jobRuns() > 1 ? " " + (i + 1) : ""), load.since());
-                        }
-                    }
-                    if (s.parts().contains("per-record")) {
-                        out.printf("(3) per-record baseline, run %d of %d...%n", i + 1, s.jobRuns());
-                        MachineLoad load = MachineLoad.now();
-                        PipelineBench.Run r = bench.run(PipelineBench.Kind.PER_RECORD, s.parallelism(), job);
-                        report.load.put("per-record" + (s.jobRuns() > 1 ? " " + (i + 1) : ""), load.since());
-                        perRecords.add(r);
-                        out.printf("  %.1f windows/s%n", r.windowsPerSec());
-                    }
-                }
-                report.pipeline = bestRun(pipelines);
-                report.perRecord = bestRun(perRecords);
-                report.pipelineRuns = pipelines.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
-                report.perRecordRuns = perRecords.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
-                report.pairedCeilingRuns = pairedCeilings.isEmpty() ? null
-                        : pairedCeilings.stream().mapToDouble(Double::doubleValue).toArray();
-            }
+        List<String> jobs = s.parts().stream().filter(p -> List.of("pipeline", "max-batch-1", "per-record", "trivial")
+                .contains(p)).toList();
+        if (!jobs.isEmpty()) {
+            runJobs(s, pkg, sessionOptions, jobs, report, out);
         }
         report.settings.put("bench time", String.format("%.0f s", (System.nanoTime() - t0) / 1e9));
         report.print(out);
@@ -187,5 +163,90 @@ public final class Bench {
             out.printf("%nwrote %s%n", json);
         }
         return report;
+    }
+
+    /** The jobs, taking turns {@code s.jobRuns()} times after one warm-up run that is not counted. */
+    private static void runJobs(Settings s, ModelPackage pkg, RuntimeOptions sessionOptions, List<String> jobs,
+            BenchReport report, PrintStream out) throws Exception {
+        out.printf("writing the input to the in-process broker...%n");
+        try (PipelineBench bench = PipelineBench.prepare(s.streams(), s.seconds(), Math.max(4, s.parallelism()), out)) {
+            Map<String, String> job = new HashMap<>(s.jobSettings());
+            job.put(JobOptions.ACTION_MODEL.key(), s.model());
+            job.put(JobOptions.INTRA_OP_THREADS.key(), Integer.toString(s.intraOpThreads()));
+            job.put(JobOptions.WORKERS.key(), Integer.toString(s.workers()));
+            job.put(JobOptions.MAX_BATCH.key(), Integer.toString(s.maxBatch()));
+            job.put(JobOptions.MAX_DELAY.key(), s.maxDelay().toMillis() + "ms");
+            job.putIfAbsent(JobOptions.QUEUE_CAPACITY.key(), "4096");
+            // the batching baseline: the same job, the same workers, one window per batch
+            Map<String, String> batchOne = new HashMap<>(job);
+            batchOne.put(JobOptions.MAX_BATCH.key(), "1");
+            // the job's own cost: the same pipeline on a model that costs next to nothing
+            Map<String, String> trivialJob = new HashMap<>(job);
+            trivialJob.put(JobOptions.ACTION_MODEL.key(), TRIVIAL_MODEL);
+            ModelPackage trivialPkg = jobs.contains("trivial") ? ModelRef.of(TRIVIAL_MODEL).load() : null;
+
+            Map<String, List<PipelineBench.Run>> runs = new java.util.LinkedHashMap<>();
+            jobs.forEach(j -> runs.put(j, new ArrayList<>()));
+            List<EngineCeiling.Point> pairedCeilings = new ArrayList<>();
+            List<EngineCeiling.Point> trivialCeilings = new ArrayList<>();
+            // the first job in a JVM runs ~15 % slower while Flink's and Kafka's code is compiled: not counted
+            String first = jobs.get(0);
+            out.printf("warm-up run of the %s job (not counted)...%n", first);
+            PipelineBench.Run warmUp = runJob(bench, first, s, job, batchOne, trivialJob);
+            report.warmUp = warmUp;
+            out.printf("  %.1f windows/s%n", warmUp.windowsPerSec());
+            for (int i = 0; i < s.jobRuns(); i++) {
+                String suffix = s.jobRuns() > 1 ? " " + (i + 1) : "";
+                for (String j : jobs) {
+                    out.printf("(%s) %s job, run %d of %d...%n", BenchReport.number(j), j, i + 1, s.jobRuns());
+                    MachineLoad load = MachineLoad.now();
+                    PipelineBench.Run r = runJob(bench, j, s, job, batchOne, trivialJob);
+                    report.load.put(j + suffix, load.since());
+                    runs.get(j).add(r);
+                    out.printf("  %.1f windows/s, mean batch %.2f, %.2f ms CPU per window (%.2f cores)%n",
+                            r.windowsPerSec(), r.meanBatchSize(), r.cpuMsPerWindow(), r.busyCores());
+                    // the engine alone at the batch size the job used, right after it: the machine's speed drifts
+                    // over minutes, and a ratio of two measurements far apart carries that drift
+                    int b = Math.max(1, (int) Math.round(r.meanBatchSize()));
+                    if (j.equals("pipeline") && s.parts().contains("ceiling")) {
+                        out.printf("  engine ceiling at batch %d, right after it...%n", b);
+                        load = MachineLoad.now();
+                        pairedCeilings.add(EngineCeiling.measure(pkg, sessionOptions, new int[] {b}, s.workers(),
+                                s.windowsPerRepetition(), s.repetitions(), out).get(0));
+                        report.load.put("ceiling after pipeline" + suffix, load.since());
+                    } else if (j.equals("trivial")) {
+                        // the trivial model's own engine CPU per window, to subtract from the job's
+                        trivialCeilings.add(EngineCeiling.measure(trivialPkg, sessionOptions,
+                                EngineCeiling.sampleWindows(trivialPkg, 64), new int[] {b}, s.workers(),
+                                s.windowsPerRepetition() * 8, s.repetitions(), out, "trivial model").get(0));
+                    }
+                }
+            }
+            report.pipelineRunList = runs.getOrDefault("pipeline", List.of());
+            report.maxBatchOneRunList = runs.getOrDefault("max-batch-1", List.of());
+            report.perRecordRunList = runs.getOrDefault("per-record", List.of());
+            report.trivialRunList = runs.getOrDefault("trivial", List.of());
+            report.pipeline = bestRun(report.pipelineRunList);
+            report.maxBatchOne = bestRun(report.maxBatchOneRunList);
+            report.perRecord = bestRun(report.perRecordRunList);
+            report.trivial = bestRun(report.trivialRunList);
+            report.pipelineRuns = report.pipelineRunList.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
+            report.perRecordRuns = report.perRecordRunList.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
+            report.pairedCeilings = pairedCeilings.isEmpty() ? null : pairedCeilings;
+            report.pairedCeilingRuns = pairedCeilings.isEmpty() ? null
+                    : pairedCeilings.stream().mapToDouble(EngineCeiling.Point::windowsPerSec).toArray();
+            report.trivialCeilings = trivialCeilings.isEmpty() ? null : trivialCeilings;
+        }
+    }
+
+    private static PipelineBench.Run runJob(PipelineBench bench, String job, Settings s, Map<String, String> pipeline,
+            Map<String, String> batchOne, Map<String, String> trivial) throws Exception {
+        return switch (job) {
+            case "pipeline" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), pipeline);
+            case "max-batch-1" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), batchOne);
+            case "per-record" -> bench.run(PipelineBench.Kind.PER_RECORD, s.parallelism(), pipeline);
+            case "trivial" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), trivial);
+            default -> throw new IllegalArgumentException("not a job: " + job);
+        };
     }
 }

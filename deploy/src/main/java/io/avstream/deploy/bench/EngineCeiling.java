@@ -35,16 +35,18 @@ public final class EngineCeiling {
      * @param windowsPerSec median over the timed repetitions, all sessions together
      * @param repetitions   windows/s of each timed repetition
      * @param msPerBatch    median wall time of one batch on one session
+     * @param cpuMsPerWindow median CPU time of this process per window (all sessions' threads together)
      */
-    public record Point(int batchSize, double windowsPerSec, double[] repetitions, double msPerBatch) {}
+    public record Point(int batchSize, double windowsPerSec, double[] repetitions, double msPerBatch,
+            double cpuMsPerWindow) {}
 
     private EngineCeiling() {}
 
     /** Preprocessed model inputs of {@code count} distinct windows of a synthetic actor (points, geodist). */
     public static List<Map<String, float[]>> sampleWindows(ModelPackage pkg, int count) {
         StmtPreprocessor pre = StmtPreprocessing.of(pkg).preprocessor();
-        String pointsName = pkg.manifest().inputs().get(0).name();
-        String geodistName = pkg.manifest().inputs().get(1).name();
+        String pointsName = StmtPreprocessing.POINTS;
+        String geodistName = StmtPreprocessing.GEODIST;
         SyntheticActor actor = new SyntheticActor("ceiling-probe", 3L);
         int span = 50;
         List<float[]> reduced = new ArrayList<>();
@@ -104,7 +106,16 @@ public final class EngineCeiling {
      */
     public static List<Point> measure(ModelPackage pkg, RuntimeOptions options, int[] batchSizes, int sessions,
             int windowsPerRepetition, int repetitions, PrintStream log) throws Exception {
-        List<Map<String, float[]>> samples = sampleWindows(pkg, 64);
+        return measure(pkg, options, sampleWindows(pkg, 64), batchSizes, sessions, windowsPerRepetition, repetitions,
+                log, "engine");
+    }
+
+    /**
+     * The same on prepared samples of any model (one float array per input and sample), logged as {@code name}.
+     */
+    public static List<Point> measure(ModelPackage pkg, RuntimeOptions options, List<Map<String, float[]>> samples,
+            int[] batchSizes, int sessions, int windowsPerRepetition, int repetitions, PrintStream log, String name)
+            throws Exception {
         List<EngineSession> open = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(sessions, r -> {
             Thread t = new Thread(r, "engine-ceiling");
@@ -132,21 +143,26 @@ public final class EngineCeiling {
             }
             double[][] reps = new double[batchSizes.length][repetitions];
             double[][] msPerBatch = new double[batchSizes.length][repetitions];
+            double[][] cpuMs = new double[batchSizes.length][repetitions];
             for (int r = 0; r < repetitions; r++) {
                 for (int k = 0; k < batchSizes.length; k++) {
                     int b = batchSizes[k];
+                    long cpu0 = ProcessCpu.nanos();
                     double seconds = timed(pool, open, batches.get(k), b, runs[k]);
+                    long cpu = ProcessCpu.nanos() - cpu0;
                     reps[k][r] = (double) sessions * runs[k] * b / seconds;
                     msPerBatch[k][r] = seconds * 1000 / runs[k];
+                    cpuMs[k][r] = cpu / 1e6 / ((double) sessions * runs[k] * b);
                 }
             }
             List<Point> points = new ArrayList<>();
             for (int k = 0; k < batchSizes.length; k++) {
-                Point p = new Point(batchSizes[k], median(reps[k]), reps[k], median(msPerBatch[k]));
+                Point p = new Point(batchSizes[k], median(reps[k]), reps[k], median(msPerBatch[k]), median(cpuMs[k]));
                 points.add(p);
                 if (log != null) {
-                    log.printf("  engine x%d, batch %3d: %7.1f windows/s (%.1f ms per batch; repetitions %s)%n",
-                            sessions, p.batchSize(), p.windowsPerSec(), p.msPerBatch(), format(reps[k]));
+                    log.printf("  %s x%d, batch %3d: %7.1f windows/s (%.1f ms per batch, %.2f ms CPU per window; "
+                            + "repetitions %s)%n", name, sessions, p.batchSize(), p.windowsPerSec(), p.msPerBatch(),
+                            p.cpuMsPerWindow(), format(reps[k]));
                 }
             }
             return points;

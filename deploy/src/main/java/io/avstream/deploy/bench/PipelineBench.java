@@ -74,12 +74,26 @@ public final class PipelineBench implements AutoCloseable {
      * @param batchSizes         count of predictions per batch size they ran in
      * @param meanBatchSize      mean over batches (each batch counted once)
      * @param meanPredictionBatch mean batch size seen by a prediction
+     * @param cpuSeconds         CPU time of this process from the first inference start to the last end
+     *                           (NaN where unknown)
+     * @param jobCpuSeconds      CPU time of this process over the whole job, start-up included
      */
     public record Run(Kind kind, long predictions, long expectedWindows, double inferenceSeconds, double jobSeconds,
-            Map<Integer, Long> batchSizes, double meanBatchSize, double meanPredictionBatch) {
+            Map<Integer, Long> batchSizes, double meanBatchSize, double meanPredictionBatch, double cpuSeconds,
+            double jobCpuSeconds) {
         /** Windows per second while inference ran (first start to last end). */
         public double windowsPerSec() {
             return predictions / inferenceSeconds;
+        }
+
+        /** CPU milliseconds of the whole process per window while inference ran. */
+        public double cpuMsPerWindow() {
+            return cpuSeconds * 1000 / predictions;
+        }
+
+        /** Cores this process kept busy on average while inference ran. */
+        public double busyCores() {
+            return cpuSeconds / inferenceSeconds;
         }
 
         /** Windows per second over the whole job runtime. */
@@ -202,16 +216,27 @@ public final class PipelineBench implements AutoCloseable {
         JobConfig config = JobConfig.fromMap(pairs);
         kafka.createTopic(out + "-dead", 1);
 
-        JobExecutionResult result = LocalJob.builder().setConfig(config).optParallelism(parallelism)
-                .optGraph(kind == Kind.PIPELINE ? AvstreamJob::build : PipelineBench::buildPerRecord).build()
-                .execute("bench-" + kind.name().toLowerCase());
+        LocalJob job = LocalJob.builder().setConfig(config).optParallelism(parallelism)
+                .optGraph(kind == Kind.PIPELINE ? AvstreamJob::build : PipelineBench::buildPerRecord).build();
+        // CPU of the whole process sampled over the run, read back between the first inference start and the last end
+        ProcessCpu cpu = ProcessCpu.sample(50);
+        JobExecutionResult result;
+        double jobCpuSeconds;
+        try {
+            long cpu0 = ProcessCpu.nanos();
+            result = job.execute("bench-" + kind.name().toLowerCase());
+            jobCpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
+        } finally {
+            cpu.close();
+        }
         double jobSeconds = result.getNetRuntime() / 1000.0;
         List<Prediction> predictions = readAll(out, expectedWindows);
-        return summarise(kind, predictions, expectedWindows, jobSeconds);
+        return summarise(kind, predictions, expectedWindows, jobSeconds, cpu, jobCpuSeconds);
     }
 
-    /** Aggregates the predictions of one run. */
-    static Run summarise(Kind kind, List<Prediction> predictions, long expected, double jobSeconds) {
+    /** Aggregates the predictions of one run; the CPU time while inference ran comes from {@code cpu} (may be null). */
+    static Run summarise(Kind kind, List<Prediction> predictions, long expected, double jobSeconds, ProcessCpu cpu,
+            double jobCpuSeconds) {
         long firstStart = Long.MAX_VALUE;
         long lastEnd = Long.MIN_VALUE;
         Map<Integer, Long> sizes = new java.util.TreeMap<>();
@@ -228,7 +253,9 @@ public final class PipelineBench implements AutoCloseable {
         double seconds = predictions.isEmpty() ? Double.NaN : (lastEnd - firstStart) / 1e6;
         double meanBatch = batches == 0 ? 0 : predictions.size() / batches;
         double meanSeen = predictions.isEmpty() ? 0 : batchSum / predictions.size();
-        return new Run(kind, predictions.size(), expected, seconds, jobSeconds, sizes, meanBatch, meanSeen);
+        double cpuSeconds = cpu == null || predictions.isEmpty() ? Double.NaN : cpu.cpuSecondsBetween(firstStart, lastEnd);
+        return new Run(kind, predictions.size(), expected, seconds, jobSeconds, sizes, meanBatch, meanSeen, cpuSeconds,
+                jobCpuSeconds);
     }
 
     /** The job's graph up to the windows, then per-record inference instead of the batched one. */

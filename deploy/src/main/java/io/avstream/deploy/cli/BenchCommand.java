@@ -14,19 +14,22 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench}: in one run on one model and machine, the engine's ceiling (batched
- * {@code runBatch} on prepared inputs), the full pipeline through Kafka and Flink, a per-record
- * baseline, their ratios, and the windower's state per stream.
+ * {@code runBatch} on prepared inputs) with its GFLOP/s against a GEMM peak, the full pipeline
+ * through Kafka and Flink, the same job at max batch 1, a per-record job, the pipeline on a nearly
+ * free model, their ratios, and the windower's state per stream.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures the engine ceiling, the full pipeline (Kafka -> Flink -> Kafka), a per-record baseline, "
-                + "their ratios and the windower's state per stream, in one run.")
+        description = "Measures the engine ceiling (with GFLOP/s against a GEMM peak on the same engine), the full pipeline "
+                + "(Kafka -> Flink -> Kafka), the same job at max batch 1 (batching baseline), a per-record job (async "
+                + "baseline), the pipeline on a nearly free model (the job's own cost), their ratios and the windower's "
+                + "state per stream, in one run.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "classpath:stmt-small", description = "Model package (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--windows", defaultValue = "1200",
-            description = "Windows in the pipeline and per-record runs (default ${DEFAULT-VALUE}); the input holds streams x (seconds - 1) full windows.")
+            description = "Windows in every job's run (default ${DEFAULT-VALUE}); the input holds streams x (seconds - 1) full windows.")
     int windows;
 
     @Option(names = "--batch-sizes", defaultValue = "1,2,4,8,16,32,64", split = ",",
@@ -67,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
     int windowsPerRepetition;
 
     @Option(names = "--job-runs", defaultValue = "1",
-            description = "Runs of each job, taking turns, after one warm-up run of the pipeline that is not counted; the fastest run "
+            description = "Runs of each job, taking turns, after one warm-up run of the first job that is not counted; the fastest run "
                     + "of each is reported, and each pipeline run is compared with the engine ceiling measured right after it "
                     + "(default ${DEFAULT-VALUE}).")
     int jobRuns;
@@ -76,12 +79,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Stream counts at which the windower's state is measured (default ${DEFAULT-VALUE}).")
     List<Integer> stateStreams;
 
-    @Option(names = "--parts", defaultValue = "ceiling,batcher,pipeline,per-record,state", split = ",",
-            description = "What to measure (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parts", defaultValue = "ceiling,batcher,state,pipeline,max-batch-1,per-record,trivial", split = ",",
+            description = "What to measure (default ${DEFAULT-VALUE}); the jobs run in this order.")
     List<String> parts;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A job option (avstream.*) for both jobs; repeatable.")
+            description = "A job option (avstream.*) for every job; repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Override

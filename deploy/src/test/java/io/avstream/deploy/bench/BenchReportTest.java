@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
 
     private static EngineCeiling.Point point(int batch, double perSec) {
-        return new EngineCeiling.Point(batch, perSec, new double[] {perSec}, 1000.0 * batch / perSec);
+        return new EngineCeiling.Point(batch, perSec, new double[] {perSec}, 1000.0 * batch / perSec, 1000.0 / perSec);
     }
 
     private static final List<EngineCeiling.Point> CEILING = List.of(point(1, 30), point(2, 32), point(4, 40), point(8, 36));
@@ -34,17 +34,84 @@ class BenchReportTest {
         assertThat(BenchReport.batchingGain(CEILING)).isCloseTo(40.0 / 30, within(1e-9));
     }
 
+    private static PipelineBench.Run run(PipelineBench.Kind kind, double seconds, int batch, double cpuSeconds) {
+        return new PipelineBench.Run(kind, 360, 360, seconds, seconds + 2, Map.of(batch, 360L), batch, batch, cpuSeconds,
+                cpuSeconds + 3);
+    }
+
     @Test
-    void ratiosCompareThePipelineAtItsMeanBatchAndWithTheBaseline() {
+    void ratiosSeparateTheBatchingBaselineFromTheAsyncBaseline() {
         BenchReport r = new BenchReport();
         r.ceiling = CEILING;
-        r.pipeline = new PipelineBench.Run(PipelineBench.Kind.PIPELINE, 360, 360, 10, 12, Map.of(4, 360L), 4, 4);
-        r.perRecord = new PipelineBench.Run(PipelineBench.Kind.PER_RECORD, 360, 360, 12, 14, Map.of(1, 360L), 1, 1);
+        r.pipeline = run(PipelineBench.Kind.PIPELINE, 10, 4, 19);
+        r.maxBatchOne = run(PipelineBench.Kind.PIPELINE, 11.25, 1, 20);
+        r.perRecord = run(PipelineBench.Kind.PER_RECORD, 12, 1, 22);
         Map<String, Double> ratios = r.ratios();
         assertThat(ratios.get("pipelineOverCeilingAtMeanBatch")).isCloseTo(36.0 / 40, within(1e-9));
         assertThat(ratios.get("pipelineOverCeilingAtBestBatch")).isCloseTo(36.0 / 40, within(1e-9));
+        // what batching buys: the same job at max batch 1; next to it, the engine's own gain at batch 4
+        assertThat(ratios.get("pipelineOverMaxBatchOne")).isCloseTo(36.0 / 32, within(1e-9));
+        assertThat(ratios.get("engineGainAtPipelineBatch")).isCloseTo(40.0 / 30, within(1e-9));
+        // what async I/O and the shared model buy, with and without batching
         assertThat(ratios.get("pipelineOverPerRecord")).isCloseTo(36.0 / 30, within(1e-9));
-        assertThat(ratios.get("pipelineOverPerRecordShareOfGain")).isCloseTo(36.0 / 30 / (40.0 / 30), within(1e-9));
+        assertThat(ratios.get("maxBatchOneOverPerRecord")).isCloseTo(32.0 / 30, within(1e-9));
+        assertThat(ratios).doesNotContainKeys("pipelineOverPerRecordShareOfGain", "trivialWindowsPerSec");
+    }
+
+    @Test
+    void theTrivialModelJobGivesTheJobsOwnThroughputAndCpuOutsideTheEngine() {
+        BenchReport r = new BenchReport();
+        // 360 windows in 0.3 s with 0.9 s of process CPU: 2.5 ms per window, 3 cores
+        PipelineBench.Run slow = run(PipelineBench.Kind.PIPELINE, 0.6, 4, 1.2);
+        PipelineBench.Run fast = run(PipelineBench.Kind.PIPELINE, 0.3, 4, 0.9);
+        r.trivialRunList = List.of(slow, fast);
+        r.trivial = Bench.bestRun(r.trivialRunList);
+        // the trivial model's engine alone after each run: 0.2 and 0.1 ms CPU per window
+        r.trivialCeilings = List.of(new EngineCeiling.Point(4, 9000, new double[] {9000}, 0.4, 0.2),
+                new EngineCeiling.Point(4, 9500, new double[] {9500}, 0.4, 0.1));
+
+        assertThat(r.trivial).isSameAs(fast);
+        assertThat(fast.cpuMsPerWindow()).isCloseTo(2.5, within(1e-9));
+        assertThat(fast.busyCores()).isCloseTo(3.0, within(1e-9));
+        assertThat(r.trivialOutsideCpuMsPerWindow()).isCloseTo(2.4, within(1e-9));
+        Map<String, Double> ratios = r.ratios();
+        assertThat(ratios.get("trivialWindowsPerSec")).isCloseTo(1200, within(1e-9));
+        assertThat(ratios.get("trivialOutsideEngineCpuMsPerWindow")).isCloseTo(2.4, within(1e-9));
+
+        r.trivialCeilings = null;
+        assertThat(r.trivialOutsideCpuMsPerWindow()).isNaN();
+        assertThat(r.ratios()).doesNotContainKey("trivialOutsideEngineCpuMsPerWindow");
+    }
+
+    @Test
+    void pipelineCpuOutsideTheEngineSubtractsThePairedCeilingsCpu() {
+        BenchReport r = new BenchReport();
+        PipelineBench.Run only = run(PipelineBench.Kind.PIPELINE, 10, 4, 18);
+        r.pipelineRunList = List.of(only);
+        r.pipeline = only;
+        r.pairedCeilings = List.of(new EngineCeiling.Point(4, 40, new double[] {40}, 100, 45));
+        assertThat(r.pipelineOutsideCpuMsPerWindow()).isCloseTo(50.0 - 45, within(1e-9));
+        assertThat(r.ratios().get("pipelineOutsideEngineCpuMsPerWindow")).isCloseTo(5.0, within(1e-9));
+    }
+
+    @Test
+    void gflopsAreWindowsPerSecondTimesTheModelsFlops() {
+        BenchReport r = new BenchReport();
+        assertThat(r.gflops(40)).isNaN();
+        r.modelFlopsPerWindow = 1.8e9;
+        assertThat(r.gflops(40)).isCloseTo(72.0, within(1e-9));
+    }
+
+    @Test
+    void cpuBetweenTwoInstantsIsInterpolatedBetweenSamples() {
+        // (epoch us, process CPU ns): 1 core busy from t = 0 to 1 s, 2 cores from 1 s to 2 s
+        List<long[]> samples = List.of(new long[] {0, 0}, new long[] {1_000_000, 1_000_000_000L},
+                new long[] {2_000_000, 3_000_000_000L});
+        assertThat(ProcessCpu.between(samples, 500_000, 1_500_000)).isCloseTo(1.5, within(1e-9));
+        assertThat(ProcessCpu.between(samples, 0, 2_000_000)).isCloseTo(3.0, within(1e-9));
+        assertThat(ProcessCpu.between(samples, -1, 1_000_000)).isNaN();
+        assertThat(ProcessCpu.between(samples, 0, 2_000_001)).isNaN();
+        assertThat(ProcessCpu.nanos()).isPositive();
     }
 
     @Test
@@ -75,13 +142,15 @@ class BenchReportTest {
                             .setQueueTimeUs(0).setEmitTimeUs(0).build())
                     .build());
         }
-        PipelineBench.Run run = PipelineBench.summarise(PipelineBench.Kind.PIPELINE, predictions, 5, 4.0);
+        PipelineBench.Run run = PipelineBench.summarise(PipelineBench.Kind.PIPELINE, predictions, 5, 4.0, null, 1.0);
         assertThat(run.inferenceSeconds()).isCloseTo(2.0, within(1e-9));
         assertThat(run.windowsPerSec()).isCloseTo(2.5, within(1e-9));
         assertThat(run.windowsPerSecJob()).isCloseTo(1.25, within(1e-9));
         assertThat(run.meanBatchSize()).isCloseTo(5.0 / 3, within(1e-9));
         assertThat(run.meanPredictionBatch()).isCloseTo(9.0 / 5, within(1e-9));
         assertThat(run.batchSizes()).containsEntry(2, 4L).containsEntry(1, 1L);
+        assertThat(run.cpuSeconds()).isNaN();
+        assertThat(run.jobCpuSeconds()).isEqualTo(1.0);
     }
 
     @Test
