@@ -9,12 +9,16 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.avstream.deploy.pipeline.Pipeline;
+import io.avstream.deploy.pipeline.Pipelines;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.Configuration;
 
 /**
  * The job's configuration from {@code --key value} arguments: {@code avstream.*} keys are typed
- * {@link JobOptions} (unknown ones are refused), {@code kafka.*} keys are Kafka client properties
+ * {@link JobOptions} and the registered pipelines' options (unknown ones are refused; the keys an option
+ * had before its pipeline's prefix are still accepted), {@code kafka.*} keys are Kafka client properties
  * passed to every client untouched. {@link #describe()} prints it with secrets masked.
  */
 public final class JobConfig {
@@ -52,6 +56,7 @@ public final class JobConfig {
     /** Builds the configuration from key/value pairs. */
     public static JobConfig fromMap(Map<String, String> pairs) {
         Map<String, ConfigOption<?>> known = options();
+        Map<String, ConfigOption<?>> fallback = fallbackKeys();
         Configuration conf = new Configuration();
         Properties kafka = new Properties();
         List<String> unknown = new ArrayList<>();
@@ -59,7 +64,7 @@ public final class JobConfig {
             String k = e.getKey();
             if (k.startsWith(KAFKA_PREFIX)) {
                 kafka.setProperty(k.substring(KAFKA_PREFIX.length()), e.getValue());
-            } else if (known.containsKey(k)) {
+            } else if (known.containsKey(k) || fallback.containsKey(k)) {
                 conf.setString(k, e.getValue());
             } else {
                 unknown.add(k);
@@ -69,31 +74,59 @@ public final class JobConfig {
             throw new IllegalArgumentException("unknown option(s) " + unknown + "; known: " + known.keySet()
                     + " and kafka.<client property>");
         }
+        try {
+            Pipelines.named(conf.get(JobOptions.PIPELINES));
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("bad value for --" + JobOptions.PIPELINES.key() + ": " + ex.getMessage(), ex);
+        }
         // read every option once so that a malformed value fails here, not inside the job
         for (ConfigOption<?> o : known.values()) {
             try {
                 conf.get(o);
             } catch (RuntimeException ex) {
-                throw new IllegalArgumentException("bad value '" + pairs.get(o.key()) + "' for --" + o.key() + ": " + ex.getMessage(), ex);
+                String given = pairs.containsKey(o.key()) ? o.key() : fallback.entrySet().stream()
+                        .filter(f -> f.getValue() == o && pairs.containsKey(f.getKey())).map(Map.Entry::getKey)
+                        .findFirst().orElse(o.key());
+                throw new IllegalArgumentException("bad value '" + pairs.get(given) + "' for --" + given + ": " + ex.getMessage(), ex);
             }
         }
         return new JobConfig(conf, kafka);
     }
 
-    /** Every {@link JobOptions} option by key. */
+    /** Every option by key: {@link JobOptions} and each registered pipeline's options class. */
     static Map<String, ConfigOption<?>> options() {
         Map<String, ConfigOption<?>> m = new TreeMap<>();
-        for (Field f : JobOptions.class.getFields()) {
+        addOptions(m, JobOptions.class);
+        for (Pipeline p : Pipelines.all().values()) {
+            addOptions(m, p.optionsClass());
+        }
+        return m;
+    }
+
+    /** Keys that an option also answers to (its keys from before pipelines had their own prefix), each with its option. */
+    static Map<String, ConfigOption<?>> fallbackKeys() {
+        Map<String, ConfigOption<?>> m = new TreeMap<>();
+        for (ConfigOption<?> o : options().values()) {
+            for (FallbackKey k : o.fallbackKeys()) {
+                m.put(k.getKey(), o);
+            }
+        }
+        return m;
+    }
+
+    private static void addOptions(Map<String, ConfigOption<?>> m, Class<?> holder) {
+        for (Field f : holder.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
                 try {
                     ConfigOption<?> o = (ConfigOption<?>) f.get(null);
-                    m.put(o.key(), o);
+                    if (m.put(o.key(), o) != null) {
+                        throw new IllegalStateException("option " + o.key() + " is declared twice");
+                    }
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
             }
         }
-        return m;
     }
 
     public Configuration flink() {

@@ -1,5 +1,6 @@
 package io.avstream.deploy;
 
+import io.avstream.deploy.action.ActionOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -104,8 +105,8 @@ class MocapPipelineITCase {
 
         Map<String, String> settings = new HashMap<>();
         settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        settings.put(JobOptions.MOCAP_TOPIC.key(), in);
-        settings.put(JobOptions.ACTION_TOPIC.key(), out);
+        settings.put(ActionOptions.TOPIC.key(), in);
+        settings.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
         settings.put(JobOptions.DEADLETTER_TOPIC.key(), dlq);
         settings.put(JobOptions.GROUP_ID.key(), "it-" + run);
         settings.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "it-" + run);

@@ -1,5 +1,6 @@
 package io.avstream.deploy;
 
+import io.avstream.deploy.action.ActionOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -178,8 +179,8 @@ class StreamingMatchesOfflineITCase {
         kafka.createTopic(out, 2);
         Map<String, String> settings = new HashMap<>();
         settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        settings.put(JobOptions.MOCAP_TOPIC.key(), input);
-        settings.put(JobOptions.ACTION_TOPIC.key(), out);
+        settings.put(ActionOptions.TOPIC.key(), input);
+        settings.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
         settings.put(JobOptions.DEADLETTER_TOPIC.key(), out + "-dead");
         settings.put(JobOptions.GROUP_ID.key(), out);
         settings.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), out);

@@ -80,9 +80,14 @@ public final class RuntimeOptions implements Serializable {
         return queueCapacity;
     }
 
-    /** Worker threads, each with its own predictor (default 1). */
+    /** Worker threads, each with its own predictor (default 1); 0 means one per core of the JVM that runs the model. */
     public int workers() {
         return workers;
+    }
+
+    /** The workers to start in this JVM: {@link #workers()}, or its available processors where that is 0. */
+    public int resolvedWorkers() {
+        return workers == 0 ? Math.max(1, Math.min(WORKERS_LIMIT, Runtime.getRuntime().availableProcessors())) : workers;
     }
 
     /** ONNX Runtime intra-op threads per session (default 1). */
@@ -151,7 +156,7 @@ public final class RuntimeOptions implements Serializable {
             return this;
         }
 
-        /** Worker threads, 1 to {@value RuntimeOptions#WORKERS_LIMIT}. */
+        /** Worker threads, 1 to {@value RuntimeOptions#WORKERS_LIMIT}, or 0 for one per core of the JVM that runs the model. */
         public Builder optWorkers(int workers) {
             this.workers = workers;
             return this;
@@ -183,9 +188,9 @@ public final class RuntimeOptions implements Serializable {
                 throw new IllegalArgumentException(
                         "queueCapacity must be at least maxBatch (" + maxBatch + "), was " + queueCapacity);
             }
-            if (workers < 1 || workers > WORKERS_LIMIT) {
+            if (workers < 0 || workers > WORKERS_LIMIT) {
                 throw new IllegalArgumentException(
-                        "workers must be between 1 and " + WORKERS_LIMIT + ", was " + workers);
+                        "workers must be between 1 and " + WORKERS_LIMIT + " (or 0: one per core), was " + workers);
             }
             if (intraOpThreads < 1 || intraOpThreads > INTRA_OP_THREADS_LIMIT) {
                 throw new IllegalArgumentException("intraOpThreads must be between 1 and "

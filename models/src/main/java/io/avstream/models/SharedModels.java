@@ -92,7 +92,7 @@ public final class SharedModels {
         List<PredictorRunner> runners = new ArrayList<>();
         try {
             long estimate = 0;
-            for (int i = 0; i < opts.workers(); i++) {
+            for (int i = 0; i < opts.resolvedWorkers(); i++) {
                 PredictorRunner runner = model.newRunner();
                 runners.add(runner);
                 estimate = Math.max(estimate, warmUp(runner, pkg, opts.maxBatch()));
@@ -102,7 +102,7 @@ public final class SharedModels {
                     opts.maxDelay().toNanos(), opts.queueCapacity(), runners, estimate);
             LOADS.incrementAndGet();
             LOG.info("Started shared model {} on {} with {} worker(s), maxBatch {}, warm batch {} us",
-                    pkg.id(), opts.engine().id(), opts.workers(), opts.maxBatch(), estimate / 1000);
+                    pkg.id(), opts.engine().id(), opts.resolvedWorkers(), opts.maxBatch(), estimate / 1000);
             return new Shared(key, pkg, opts, model, batcher);
         } catch (RuntimeException | Error e) {
             runners.forEach(BatchRunner::close);

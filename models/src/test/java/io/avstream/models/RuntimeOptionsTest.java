@@ -34,7 +34,8 @@ class RuntimeOptionsTest {
                 "maxDelay must be at most PT10S, was PT11S");
         assertInvalid(RuntimeOptions.builder().optMaxBatch(32).optQueueCapacity(8),
                 "queueCapacity must be at least maxBatch (32), was 8");
-        assertInvalid(RuntimeOptions.builder().optWorkers(0), "workers must be between 1 and 64, was 0");
+        assertInvalid(RuntimeOptions.builder().optWorkers(-1), "workers must be between 1 and 64 (or 0: one per core), was -1");
+        assertThat(RuntimeOptions.builder().optWorkers(0).build().resolvedWorkers()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertInvalid(RuntimeOptions.builder().optIntraOpThreads(0), "intraOpThreads must be between 1 and 256, was 0");
         assertThatThrownBy(() -> RuntimeOptions.builder().optEngine(null))
                 .isInstanceOf(NullPointerException.class)

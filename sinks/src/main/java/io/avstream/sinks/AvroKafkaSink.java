@@ -43,6 +43,7 @@ public final class AvroKafkaSink {
         private String topic;
         private DeliveryMode delivery = DeliveryMode.AT_LEAST_ONCE;
         private String transactionalIdPrefix;
+        private SerializableFunction<T, Long> timestampUs;
         private final Properties properties = new Properties();
 
         private Builder(Class<T> type, SerializableFunction<T, String> key) {
@@ -67,6 +68,17 @@ public final class AvroKafkaSink {
         public Builder<T> optDelivery(DeliveryMode delivery, String transactionalIdPrefix) {
             this.delivery = delivery;
             this.transactionalIdPrefix = transactionalIdPrefix;
+            return this;
+        }
+
+        /**
+         * The Kafka record timestamp of each record, from the record itself (epoch microseconds; written
+         * in milliseconds), e.g. a prediction's window end. Without it the record's stream timestamp is
+         * used, except the end-of-input timer's {@code Long.MAX_VALUE} and negative ones, for which the
+         * producer's clock is.
+         */
+        public Builder<T> optTimestamp(SerializableFunction<T, Long> timestampUs) {
+            this.timestampUs = timestampUs;
             return this;
         }
 
@@ -97,7 +109,7 @@ public final class AvroKafkaSink {
             props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
             var b = KafkaSink.<T>builder()
                     .setBootstrapServers(bootstrapServers)
-                    .setRecordSerializer(new Serializer<>(type, topic, key))
+                    .setRecordSerializer(new Serializer<>(type, topic, key, timestampUs))
                     .setDeliveryGuarantee(delivery.guarantee())
                     .setKafkaProducerConfig(props);
             if (delivery == DeliveryMode.EXACTLY_ONCE) {
@@ -107,23 +119,39 @@ public final class AvroKafkaSink {
         }
     }
 
-    /** Serialises one record: key = stream id (UTF-8), value = Avro single-object encoding. */
+    /**
+     * Serialises one record: key = stream id (UTF-8), value = Avro single-object encoding, timestamp
+     * from the record ({@link Builder#optTimestamp}) or its stream timestamp where that is a real time.
+     */
     static final class Serializer<T extends SpecificRecordBase> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
         private final AvroCodec<T> codec;
         private final String topic;
         private final SerializableFunction<T, String> key;
+        private final SerializableFunction<T, Long> timestampUs;
 
-        Serializer(Class<T> type, String topic, SerializableFunction<T, String> key) {
+        Serializer(Class<T> type, String topic, SerializableFunction<T, String> key, SerializableFunction<T, Long> timestampUs) {
             this.codec = AvroCodec.forClass(type);
             this.topic = topic;
             this.key = key;
+            this.timestampUs = timestampUs;
         }
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
             String k = key.apply(element);
-            return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+            Long ts;
+            if (timestampUs != null) {
+                ts = Math.floorDiv(timestampUs.apply(element), 1000L);
+            } else {
+                ts = timestamp;
+            }
+            if (ts != null && (ts < 0 || ts == Long.MAX_VALUE)) {
+                // an end-of-input timer's timestamp passed through, or a clock before 1970: not a time
+                // a broker keeps or accepts; the producer stamps the record instead
+                ts = null;
+            }
+            return new ProducerRecord<>(topic, null, ts, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
                     codec.encode(element));
         }
     }

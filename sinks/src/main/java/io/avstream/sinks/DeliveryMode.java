@@ -22,6 +22,17 @@ public enum DeliveryMode {
         return guarantee;
     }
 
+    /** The configuration name: {@code exactly-once} or {@code at-least-once}. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The configuration name, so that typed options parse and print it ({@link #id()}). */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** Parses {@code exactly-once} / {@code at-least-once} (case and separators ignored). */
     public static DeliveryMode parse(String s) {
         String n = s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');

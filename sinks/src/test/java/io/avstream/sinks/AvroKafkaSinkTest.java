@@ -23,12 +23,31 @@ class AvroKafkaSinkTest {
 
     @Test
     void writesTheStreamIdAsKeyAndSingleObjectAvroAsValue() throws Exception {
-        var serializer = new AvroKafkaSink.Serializer<>(Prediction.class, "out", Prediction::getStreamId);
+        var serializer = new AvroKafkaSink.Serializer<>(Prediction.class, "out", Prediction::getStreamId, null);
         ProducerRecord<byte[], byte[]> r = serializer.serialize(prediction(), null, 42L);
         assertThat(r.topic()).isEqualTo("out");
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("s");
         assertThat(r.timestamp()).isEqualTo(42L);
         assertThat(AvroCodec.forClass(Prediction.class).decode(r.value())).isEqualTo(prediction());
+    }
+
+    @Test
+    void aWindowFlushedAtEndOfInputIsWrittenWithItsWindowEndNotTheTimersLongMaxValue() {
+        // windows closed by the end-of-input timer reach the sink with the timer's timestamp, Long.MAX_VALUE
+        var predictions = new AvroKafkaSink.Serializer<>(Prediction.class, "out", Prediction::getStreamId,
+                Prediction::getWindowEndUs);
+        Prediction p = Prediction.newBuilder(prediction()).setWindowEndUs(1_700_000_002_000_123L).build();
+        assertThat(predictions.serialize(p, null, Long.MAX_VALUE).timestamp()).isEqualTo(1_700_000_002_000L);
+        // without a timestamp of its own, a record never carries the timer's (nor a negative) one
+        var plain = new AvroKafkaSink.Serializer<>(Prediction.class, "out", Prediction::getStreamId, null);
+        assertThat(plain.serialize(p, null, Long.MAX_VALUE).timestamp()).isNull();
+        assertThat(plain.serialize(p, null, -5L).timestamp()).isNull();
+    }
+
+    @Test
+    void parsesAndPrintsDeliveryModesByTheirConfigurationNames() {
+        assertThat(DeliveryMode.EXACTLY_ONCE).hasToString("exactly-once");
+        assertThat(DeliveryMode.parse(DeliveryMode.AT_LEAST_ONCE.toString())).isEqualTo(DeliveryMode.AT_LEAST_ONCE);
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class BatcherCeiling {
     public static Result measure(ModelPackage pkg, RuntimeOptions options, int windows, int repetitions) {
         List<Map<String, float[]>> samples = EngineCeiling.sampleWindows(pkg, 64);
         try (ModelHandle model = SharedModels.acquire(pkg, options)) {
-            round(model, samples, Math.min(windows, 4 * options.maxBatch() * options.workers()));
+            round(model, samples, Math.min(windows, 4 * options.maxBatch() * options.resolvedWorkers()));
             BatcherStats before = model.stats();
             double[] reps = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {

@@ -1,5 +1,6 @@
 package io.avstream.deploy.bench;
 
+import io.avstream.deploy.action.ActionOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +77,7 @@ public final class Bench {
     /** Runs the parts asked for, prints the report to {@code out} and writes it to {@code json} if given. */
     public static BenchReport run(Settings s, PrintStream out, Path json) throws Exception {
         ModelPackage pkg = ModelRef.of(s.model()).load();
-        Engine engine = Engine.parse(s.jobSettings().getOrDefault(JobOptions.ENGINE.key(), JobOptions.ENGINE.defaultValue()));
+        Engine engine = Engine.parse(s.jobSettings().getOrDefault(JobOptions.ENGINE.key(), JobOptions.ENGINE.defaultValue().id()));
         RuntimeOptions sessionOptions = RuntimeOptions.builder().optEngine(engine)
                 .optIntraOpThreads(s.intraOpThreads()).build();
         BenchReport report = new BenchReport();
@@ -171,7 +172,7 @@ public final class Bench {
         out.printf("writing the input to the in-process broker...%n");
         try (PipelineBench bench = PipelineBench.prepare(s.streams(), s.seconds(), Math.max(4, s.parallelism()), out)) {
             Map<String, String> job = new HashMap<>(s.jobSettings());
-            job.put(JobOptions.ACTION_MODEL.key(), s.model());
+            job.put(ActionOptions.MODEL.key(), s.model());
             job.put(JobOptions.INTRA_OP_THREADS.key(), Integer.toString(s.intraOpThreads()));
             job.put(JobOptions.WORKERS.key(), Integer.toString(s.workers()));
             job.put(JobOptions.MAX_BATCH.key(), Integer.toString(s.maxBatch()));
@@ -182,7 +183,7 @@ public final class Bench {
             batchOne.put(JobOptions.MAX_BATCH.key(), "1");
             // the job's own cost: the same pipeline on a model that costs next to nothing
             Map<String, String> trivialJob = new HashMap<>(job);
-            trivialJob.put(JobOptions.ACTION_MODEL.key(), TRIVIAL_MODEL);
+            trivialJob.put(ActionOptions.MODEL.key(), TRIVIAL_MODEL);
             ModelPackage trivialPkg = jobs.contains("trivial") ? ModelRef.of(TRIVIAL_MODEL).load() : null;
 
             Map<String, List<PipelineBench.Run>> runs = new java.util.LinkedHashMap<>();

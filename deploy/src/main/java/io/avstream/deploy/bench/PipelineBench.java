@@ -1,5 +1,7 @@
 package io.avstream.deploy.bench;
 
+import io.avstream.deploy.action.ActionOptions;
+import io.avstream.deploy.action.ActionPipeline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -202,8 +204,8 @@ public final class PipelineBench implements AutoCloseable {
         kafka.createTopic(out, 2);
         Map<String, String> pairs = new HashMap<>(settings);
         pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        pairs.put(JobOptions.MOCAP_TOPIC.key(), input);
-        pairs.put(JobOptions.ACTION_TOPIC.key(), out);
+        pairs.put(ActionOptions.TOPIC.key(), input);
+        pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
         pairs.put(JobOptions.DEADLETTER_TOPIC.key(), out + "-dead");
         pairs.put(JobOptions.GROUP_ID.key(), out);
         pairs.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), out);
@@ -260,17 +262,20 @@ public final class PipelineBench implements AutoCloseable {
 
     /** The job's graph up to the windows, then per-record inference instead of the batched one. */
     static void buildPerRecord(StreamExecutionEnvironment env, Configuration conf, AvstreamJob.Io io) {
-        ModelRef modelRef = ModelRef.of(conf.get(JobOptions.ACTION_MODEL));
+        ModelRef modelRef = ModelRef.of(conf.get(ActionOptions.MODEL));
         StmtPreprocessing stmt = StmtPreprocessing.of(modelRef.load());
         RuntimeOptions engine = RuntimeOptions.builder()
-                .optEngine(Engine.parse(conf.get(JobOptions.ENGINE)))
+                .optEngine(conf.get(JobOptions.ENGINE))
                 .optIntraOpThreads(conf.get(JobOptions.INTRA_OP_THREADS))
                 .build();
-        DataStream<Prediction> predictions = AvstreamJob.windows(env, conf, io, stmt)
+        ActionPipeline.Io action = io.pipeline(ActionPipeline.NAME, ActionPipeline.Io.class);
+        ActionPipeline.Windows windows = ActionPipeline.windows(env, conf, action, stmt);
+        windows.deadLetters().sinkTo(io.deadLetterSink()).name("dead-letter-sink").uid("dead-letter-sink");
+        DataStream<Prediction> predictions = windows.windows()
                 .map(new PerRecordInference(modelRef, engine, conf.get(JobOptions.TOP_K)))
                 .name("per-record-inference").uid("per-record-inference")
                 .map(new LatencyMetrics()).name("latency-metrics").uid("latency-metrics");
-        predictions.sinkTo(io.predictionSink()).name("prediction-sink").uid("prediction-sink");
+        predictions.sinkTo(action.predictionSink()).name("prediction-sink").uid("prediction-sink");
     }
 
     private List<Prediction> readAll(String topic, long expected) throws IOException {

@@ -1,5 +1,6 @@
 package io.avstream.deploy.cli;
 
+import io.avstream.deploy.action.ActionOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             AtomicLong firstAt = new AtomicLong(-1);
             long startedNs = System.nanoTime();
             try (PredictionConsumer consumer = new PredictionConsumer(kafka.bootstrapServers(),
-                    config.flink().get(JobOptions.ACTION_TOPIC), new Properties(), (p, at) -> {
+                    config.flink().get(ActionOptions.PREDICTIONS_TOPIC), new Properties(), (p, at) -> {
                         summary.record(p, at);
                         if (firstAt.compareAndSet(-1, System.nanoTime())) {
                             out.printf("first prediction %.1f s after start%n", (System.nanoTime() - t0) / 1e9);

@@ -1,5 +1,6 @@
 package io.avstream.deploy.loadtest;
 
+import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.JobOptions;
 import org.apache.flink.configuration.Configuration;
 
@@ -19,7 +20,7 @@ final class ExternalTarget implements JobTarget {
     @Override
     public Deployment deploy(int trial) {
         Configuration c = s.baseConfig.flink();
-        return new Deployment(s.bootstrapServers, c.get(JobOptions.MOCAP_TOPIC), c.get(JobOptions.ACTION_TOPIC), null, null);
+        return new Deployment(s.bootstrapServers, c.get(ActionOptions.TOPIC), c.get(ActionOptions.PREDICTIONS_TOPIC), null, null);
     }
 
     @Override

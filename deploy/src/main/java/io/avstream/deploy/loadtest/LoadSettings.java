@@ -1,5 +1,6 @@
 package io.avstream.deploy.loadtest;
 
+import io.avstream.deploy.action.ActionOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,11 +79,11 @@ final class LoadSettings {
 
         this.baseConfig = JobConfig.fromMap(jobPairs("127.0.0.1:1", "probe"));
         Configuration c = baseConfig.flink();
-        this.outOfOrdernessUs = c.get(JobOptions.OUT_OF_ORDERNESS).toNanos() / 1000;
-        this.hopUs = c.get(JobOptions.WINDOW_HOP).toNanos() / 1000;
-        this.spanUs = c.get(JobOptions.WINDOW_SPAN).toNanos() / 1000;
-        this.windowSpec = WindowSpec.builder().optSpan(c.get(JobOptions.WINDOW_SPAN)).optHop(c.get(JobOptions.WINDOW_HOP))
-                .optStagger(c.get(JobOptions.WINDOW_STAGGER)).build();
+        this.outOfOrdernessUs = c.get(ActionOptions.OUT_OF_ORDERNESS).toNanos() / 1000;
+        this.hopUs = c.get(ActionOptions.WINDOW_HOP).toNanos() / 1000;
+        this.spanUs = c.get(ActionOptions.WINDOW_SPAN).toNanos() / 1000;
+        this.windowSpec = WindowSpec.builder().optSpan(c.get(ActionOptions.WINDOW_SPAN)).optHop(c.get(ActionOptions.WINDOW_HOP))
+                .optStagger(c.get(ActionOptions.WINDOW_STAGGER)).build();
         this.maxDelayUs = c.get(JobOptions.MAX_DELAY).toNanos() / 1000;
         this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
         this.latencyBudget = c.get(JobOptions.LATENCY_BUDGET);
@@ -121,12 +122,12 @@ final class LoadSettings {
         Map<String, String> pairs = new TreeMap<>();
         pairs.put(JobOptions.DELIVERY.key(), delivery);
         pairs.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
-        pairs.put(JobOptions.MOCAP_FPS.key(), Double.toString(fps()));
+        pairs.put(ActionOptions.FPS.key(), Double.toString(fps()));
         pairs.putAll(jobSettings);
         pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         if (inProcess()) {
-            pairs.put(JobOptions.MOCAP_TOPIC.key(), "avstream.loadtest." + trial + ".mocap");
-            pairs.put(JobOptions.ACTION_TOPIC.key(), "avstream.loadtest." + trial + ".predictions.action");
+            pairs.put(ActionOptions.TOPIC.key(), "avstream.loadtest." + trial + ".mocap");
+            pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), "avstream.loadtest." + trial + ".predictions.action");
             pairs.put(JobOptions.DEADLETTER_TOPIC.key(), "avstream.loadtest." + trial + ".deadletter");
             pairs.put(JobOptions.GROUP_ID.key(), "avstream-loadtest-" + runId + "-" + trial);
             pairs.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "avstream-loadtest-" + runId + "-" + trial);

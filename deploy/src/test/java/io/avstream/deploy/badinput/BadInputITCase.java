@@ -1,5 +1,6 @@
 package io.avstream.deploy.badinput;
 
+import io.avstream.deploy.action.ActionOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -306,8 +307,8 @@ class BadInputITCase {
     private static void runJob(Topics t) throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        settings.put(JobOptions.MOCAP_TOPIC.key(), t.in);
-        settings.put(JobOptions.ACTION_TOPIC.key(), t.out);
+        settings.put(ActionOptions.TOPIC.key(), t.in);
+        settings.put(ActionOptions.PREDICTIONS_TOPIC.key(), t.out);
         settings.put(JobOptions.DEADLETTER_TOPIC.key(), t.dlq);
         settings.put(JobOptions.GROUP_ID.key(), t.job);
         settings.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), t.job);

@@ -167,7 +167,7 @@ class DeploymentAssetsTest {
     private static List<String> engineImageProblems(Map<String, Object> d) throws IOException {
         List<String> problems = new ArrayList<>();
         List<String> args = at(d, "spec", "job", "args");
-        Engine engine = Engine.parse(JobConfig.fromArgs(args.toArray(String[]::new)).flink().get(JobOptions.ENGINE));
+        Engine engine = JobConfig.fromArgs(args.toArray(String[]::new)).flink().get(JobOptions.ENGINE);
         String image = at(d, "spec", "image");
         String name = image.substring(image.lastIndexOf('/') + 1);
         Path dockerfile = builtImages().get(name);

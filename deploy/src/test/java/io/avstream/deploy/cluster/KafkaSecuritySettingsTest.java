@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import io.avstream.deploy.AvstreamJob;
+import io.avstream.deploy.action.ActionPipeline;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -49,11 +50,12 @@ class KafkaSecuritySettingsTest {
     void securitySettingsReachTheSourceAndBothSinks() throws Exception {
         JobConfig config = config();
         AvstreamJob.Io io = AvstreamJob.kafkaIo(config.flink(), config.kafkaProperties());
+        ActionPipeline.Io action = io.pipeline(ActionPipeline.NAME, ActionPipeline.Io.class);
 
-        assertThat(io.mocapSource()).isInstanceOf(KafkaSource.class);
-        assertHasSecuritySettings("mocap source", sourceProperties((KafkaSource<?>) io.mocapSource()));
-        assertThat(io.predictionSink()).isInstanceOf(KafkaSink.class);
-        assertHasSecuritySettings("prediction sink", sinkProperties((KafkaSink<?>) io.predictionSink()));
+        assertThat(action.mocapSource()).isInstanceOf(KafkaSource.class);
+        assertHasSecuritySettings("mocap source", sourceProperties((KafkaSource<?>) action.mocapSource()));
+        assertThat(action.predictionSink()).isInstanceOf(KafkaSink.class);
+        assertHasSecuritySettings("prediction sink", sinkProperties((KafkaSink<?>) action.predictionSink()));
         assertThat(io.deadLetterSink()).isInstanceOf(KafkaSink.class);
         assertHasSecuritySettings("dead-letter sink", sinkProperties((KafkaSink<?>) io.deadLetterSink()));
     }

@@ -1,7 +1,9 @@
 package io.avstream.deploy.cluster;
 
+import io.avstream.deploy.action.ActionOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,12 +130,35 @@ class LocalClusterITCase {
         assertThat(sum(metrics, "flink_taskmanager_job_task_operator_deadLetters", job)).isEqualTo(5);
         assertThat(sum(metrics, "flink_taskmanager_job_task_operator_avstream_predictions", job)).isPositive();
         assertThat(metrics).contains("flink_jobmanager_job_lastCheckpointDuration{");
+        assertEveryDashboardMetricIsExported(metrics);
         cluster.cancel(job);
         try (Stream<Path> logs = Files.list(cluster.work.resolve("log"))) {
             for (Path log : logs.toList()) {
                 assertThat(Files.readString(log)).as(log.toString()).doesNotContain(SECRET);
             }
         }
+    }
+
+    /** Every metric the Grafana dashboard queries (by name, or by a name prefix in a regex) is in the scrape. */
+    private static void assertEveryDashboardMetricIsExported(String metrics) throws IOException {
+        String dashboard = Files.readString(cluster.repo.resolve("deploy/grafana/avstream.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(flink_[A-Za-z0-9_]+)(\\.\\+)?").matcher(dashboard);
+        Set<String> queried = new TreeSet<>();
+        while (m.find()) {
+            queried.add(m.group(1) + (m.group(2) != null ? "*" : ""));
+        }
+        assertThat(queried).hasSizeGreaterThan(15);
+        List<String> absent = new ArrayList<>();
+        for (String q : queried) {
+            boolean prefix = q.endsWith("*");
+            String name = prefix ? q.substring(0, q.length() - 1) : q;
+            boolean present = metrics.lines().anyMatch(l -> prefix ? l.startsWith(name)
+                    : l.startsWith(name + "{") || l.startsWith(name + " "));
+            if (!present) {
+                absent.add(q);
+            }
+        }
+        assertThat(absent).as("metrics the dashboard queries that the running job does not export").isEmpty();
     }
 
     /** Sum of a metric's samples of one job across all JVMs. */
@@ -219,6 +244,7 @@ class LocalClusterITCase {
         String upgraded;
         try (Writer writer = run.writer()) {
             writer.schemaV2AfterFrame = Integer.MAX_VALUE;
+            writer.untilSwitched = true;
             writer.start();
             awaitFirstCheckpointsAndFlow(run, writer, job);
             long t0 = System.nanoTime();
@@ -261,7 +287,8 @@ class LocalClusterITCase {
     /** One scenario: fresh topics, a job on them, a writer of {@code seconds} of frames per stream. */
     private static final class Run {
         final String id;
-        final int seconds;
+        /** Seconds of frames per stream; the upgrade scenario's writer extends it until its producers have switched. */
+        volatile int seconds;
         final String in;
         final String out;
         final String dlq;
@@ -283,6 +310,10 @@ class LocalClusterITCase {
             }
         }
 
+        private static String legacyKey(org.apache.flink.configuration.ConfigOption<?> option) {
+            return option.fallbackKeys().iterator().next().getKey();
+        }
+
         String submit(String... extra) throws Exception {
             long t0 = System.nanoTime();
             String job = cluster.submit(jobArgs(extra));
@@ -290,11 +321,16 @@ class LocalClusterITCase {
             return job;
         }
 
-        /** The arguments of submit.sh: the run's topics and settings, then {@code extra} (later options win). */
+        /**
+         * The arguments of submit.sh: the run's topics and settings, then {@code extra} (later options win).
+         * The action pipeline's settings go by the keys they had before pipelines had their own prefix:
+         * the previous release's job of the upgrade test knows only those, and this release still
+         * accepts them.
+         */
         String[] jobArgs(String... extra) {
             List<String> args = new ArrayList<>(List.of(
-                    "--" + JobOptions.MOCAP_TOPIC.key(), in,
-                    "--" + JobOptions.ACTION_TOPIC.key(), out,
+                    "--" + legacyKey(ActionOptions.TOPIC), in,
+                    "--" + legacyKey(ActionOptions.PREDICTIONS_TOPIC), out,
                     "--" + JobOptions.DEADLETTER_TOPIC.key(), dlq,
                     "--" + JobOptions.GROUP_ID.key(), id,
                     "--" + JobOptions.TRANSACTIONAL_ID_PREFIX.key(), id,
@@ -303,7 +339,7 @@ class LocalClusterITCase {
                     "--" + JobOptions.STARTING_OFFSETS.key(), "earliest",
                     // outages here last seconds: neither a partition nor a stream counts as idle meanwhile
                     "--" + JobOptions.SOURCE_IDLENESS.key(), "60s",
-                    "--" + JobOptions.STREAM_IDLE_TIMEOUT.key(), "60s",
+                    "--" + legacyKey(ActionOptions.STREAM_IDLE_TIMEOUT), "60s",
                     // the backlog of an outage is predicted, not shed: this checks delivery, not the overload policy
                     "--" + JobOptions.LATENCY_BUDGET.key(), "300s"));
             // later options win: the upgrade passes --savepoint and changed job options
@@ -479,6 +515,12 @@ class LocalClusterITCase {
         volatile int badRecords;
         /** Frames per stream after which producers write schema release v2 (before it: v1); stream 0 always writes v1. */
         volatile int schemaV2AfterFrame;
+        /**
+         * Keep writing v1 for as long as the switch to v2 has not come, and then at least
+         * {@link #V2_SECONDS} of v2: the scenario's length follows its events, not the machine's speed.
+         */
+        volatile boolean untilSwitched;
+        static final int V2_SECONDS = 8;
         private volatile Throwable failure;
         volatile int framesPerStream;
 
@@ -527,6 +569,12 @@ class LocalClusterITCase {
                         producer.send(new ProducerRecord<>(run.in, s % INPUT_PARTITIONS, key(a.streamId()), value));
                     }
                     framesPerStream = i + 1;
+                    if (untilSwitched) {
+                        int end = schemaV2AfterFrame == Integer.MAX_VALUE ? i + 1 + 3 * FPS : schemaV2AfterFrame + V2_SECONDS * FPS;
+                        if (run.seconds * FPS < end) {
+                            run.seconds = (end + FPS - 1) / FPS;
+                        }
+                    }
                     if (badRecords > 0 && i % FPS == 10 && i / FPS < badRecords) {
                         producer.send(new ProducerRecord<>(run.in, 0, key(run.streamId(0)), "not avro".getBytes(StandardCharsets.UTF_8)));
                     }

@@ -247,7 +247,9 @@ public class StreamWindower<F, W> extends KeyedProcessFunction<String, F, W> {
             onIdleCheck(ctx, out);
             return;
         }
-        // end of input: close every window that is still open
+        // end of input: frames held for a jump that nothing confirmed were not the stream's clock; close
+        // every window that is still open
+        discardHeldJump();
         Long next = nextWindowStart.value();
         if (next != null) {
             closeWindows(ctx.getCurrentKey(), next, Long.MAX_VALUE, out);

@@ -219,10 +219,12 @@ class MocapWindowerTest {
         for (int i = 100; i < 200; i++) {
             feed(frame("a", i));
         }
-        // as if the bad frame never came: windows [0,2) .. [5,7) closed (8 s of frames), none dropped as late
-        assertThat(windows()).extracting(w -> (w.startUs - T0) / 1_000_000).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        feed(frame("a", 1480)); // another lone one, which nothing follows before the input ends
+        endOfInput();
+        // as if the bad frames never came: windows [0,2) .. [6,8) (8 s of frames), none dropped as late
+        assertThat(windows()).extracting(w -> (w.startUs - T0) / 1_000_000).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
         assertThat(windows()).allSatisfy(w -> assertThat(w.frameCount).isEqualTo(50));
-        assertThat(windower.badTimestampFrameCount()).isEqualTo(1);
+        assertThat(windower.badTimestampFrameCount()).isEqualTo(2);
         assertThat(windower.lateFrameCount()).isZero();
         assertThat(windower.clockJumpCount()).isZero();
     }
