@@ -70,6 +70,23 @@ public final class EngineSession implements AutoCloseable {
     }
 
     /**
+     * The tensors of a batch given as flat arrays (as {@link #runBatch} takes them), to run many times
+     * with {@link #run}: a shared input's tensor then stays in the engine between runs, as in the batcher.
+     * Do not modify the arrays while the tensors are in use.
+     */
+    public Map<String, Tensor> tensorsOf(Map<String, float[]> batchedInputs, int batchSize) {
+        return layout.fromFlat(batchedInputs, batchSize);
+    }
+
+    /** Runs one batch of tensors from {@link #tensorsOf} synchronously; one float array per output, batch axis first. */
+    public Map<String, float[]> run(Map<String, Tensor> batch, int batchSize) {
+        if (closed) {
+            throw new IllegalStateException("session for " + model.modelPackage().id() + " is closed");
+        }
+        return runner.runBatch(batch, batchSize);
+    }
+
+    /**
      * Runs one batch of samples synchronously, stacked as the dynamic batcher stacks them (batch axes
      * placed, variable-length inputs padded and their lengths filled, shared inputs from the first sample).
      *

@@ -105,6 +105,13 @@ class TensorRuntimeTest {
             Map<String, Tensor> equalScalar = Map.of("x", Tensor.of(new float[9], 3, 3), "state", Tensor.of(new float[8], 2, 4),
                     "bias", Tensor.of(BIAS.clone(), 3), "sr", Tensor.ofLongs(new long[] {16000}));
             assertThat(layout.compatible(a, equalScalar)).as("small shared values compare by value").isTrue();
+            // large shared values: two copies of one constant (two subtasks' translators) are made one by intern
+            Map<String, Tensor> copy = layout.intern(Map.of("x", Tensor.of(new float[9], 3, 3), "state", Tensor.of(new float[8], 2, 4),
+                    "bias", Tensor.of(BIAS.clone(), 3), "sr", Tensor.ofLongs(new long[] {16000})));
+            Map<String, Tensor> first = layout.intern(a);
+            Map<String, Tensor> second = layout.intern(copy);
+            assertThat(second.get("bias")).isSameAs(first.get("bias"));
+            assertThat(second.get("sr")).isSameAs(first.get("sr"));
             // a padded batch of two gives each sample its own result
             List<Map<String, float[]>> out = session.runSamples(List.of(a, b));
             assertThat(out.get(0).get("pooled")).containsExactly(16f, -32f, 8f);

@@ -1,5 +1,6 @@
 package io.avstream.deploy.bench;
 
+import java.util.List;
 import java.util.Map;
 
 import io.avstream.models.EngineSession;
@@ -49,9 +50,10 @@ public class PerRecordInference extends RichMapFunction<MocapWindow, Prediction>
 
     @Override
     public Prediction map(MocapWindow w) {
-        Map<String, float[]> inputs = translator.inputs(w);
+        // the same request as the batched job's (its shared geodesic tensor stays in the engine between calls)
+        Map<String, io.avstream.models.Tensor> request = translator.request(w);
         long startUs = EpochMicros.now();
-        float[] logits = session.runBatch(inputs, 1).values().iterator().next();
+        float[] logits = session.runSamples(List.of(request)).get(0).get(io.avstream.operators.action.StmtPreprocessing.LOGITS);
         long endUs = EpochMicros.now();
         return translator.prediction(w, logits, 1, 0L, startUs, endUs);
     }

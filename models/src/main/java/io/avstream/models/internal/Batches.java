@@ -23,6 +23,11 @@ public final class Batches {
     /** Inputs the runtime fills (lengths), not the requests. */
     private final Set<String> derived = new HashSet<>();
     private final List<String> requestInputs = new ArrayList<>();
+    /** Each shared tensor seen, mapped to the first one with the same values (guarded by itself). */
+    private final Map<Tensor, Tensor> canonical = new java.util.IdentityHashMap<>();
+    private final List<Tensor> distinct = new ArrayList<>();
+    /** Distinct shared values kept for {@link #intern}; more start it anew. */
+    static final int INTERNED = 64;
 
     /** The batching of a model with these inputs and outputs. */
     public Batches(List<TensorSpec> inputs, List<TensorSpec> outputs) {
@@ -85,6 +90,53 @@ public final class Batches {
                         + "needs a sample of shape " + Arrays.toString(want) + ", the request gives " + Arrays.toString(got));
             }
         }
+    }
+
+    /**
+     * The request with each shared input replaced by the first tensor seen with the same values, so that
+     * requests from different callers (each subtask's translator has its own copy of the same constant)
+     * share a batch and the engine keeps one copy. A tensor object is compared by value once; after that
+     * it is looked up by identity.
+     */
+    public Map<String, Tensor> intern(Map<String, Tensor> sample) {
+        Map<String, Tensor> out = sample;
+        for (TensorSpec spec : inputs) {
+            if (!spec.isShared()) {
+                continue;
+            }
+            Tensor t = sample.get(spec.name());
+            if (t == null) {
+                continue;
+            }
+            Tensor c;
+            synchronized (canonical) {
+                c = canonical.get(t);
+                if (c == null) {
+                    for (Tensor d : distinct) {
+                        if (d.sameValues(t)) {
+                            c = d;
+                            break;
+                        }
+                    }
+                    if (c == null) {
+                        if (distinct.size() >= INTERNED) {
+                            distinct.clear();
+                            canonical.clear();
+                        }
+                        distinct.add(t);
+                        c = t;
+                    }
+                    canonical.put(t, c);
+                }
+            }
+            if (c != t) {
+                if (out == sample) {
+                    out = new LinkedHashMap<>(sample);
+                }
+                out.put(spec.name(), c);
+            }
+        }
+        return out;
     }
 
     /**

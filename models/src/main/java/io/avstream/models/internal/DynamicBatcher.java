@@ -125,7 +125,7 @@ public final class DynamicBatcher implements AutoCloseable {
     public CompletableFuture<InferenceResult> submitTensors(Map<String, Tensor> sampleInputs, long deadlineNanos) {
         layout.check(sampleInputs);
         submitted.increment();
-        Request request = new Request(sampleInputs, deadlineNanos, System.nanoTime());
+        Request request = new Request(layout.intern(sampleInputs), deadlineNanos, System.nanoTime());
         if (!running) {
             return reject(request, Reason.SHUTDOWN);
         }

@@ -12,25 +12,58 @@ import io.avstream.models.Tensor;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs batches through one DJL predictor: each input tensor (float32 or int64) becomes one named
- * NDArray of its shape, outputs are copied back to float arrays. One thread at a time.
+ * NDArray of its shape, outputs are copied back to float arrays. A shared input's tensor becomes an
+ * engine array once and is kept for the next batches that pass the same tensor (STMT's 1.5 MB geodesic
+ * matrix is copied to the engine once per runner, not once per batch). One thread at a time.
  */
 public final class PredictorRunner implements BatchRunner {
+    /** Shared tensors kept as engine arrays; more distinct ones than this start the cache anew. */
+    static final int SHARED_CACHE = 16;
+
     private final LoadedModel model;
     private final Predictor<NDList, NDList> predictor;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
+    private final Map<Tensor, NDArray> sharedArrays = new IdentityHashMap<>();
+    private NDManager sharedManager;
 
     PredictorRunner(LoadedModel model, Predictor<NDList, NDList> predictor) {
         this.model = model;
         this.predictor = predictor;
         this.inputs = model.inputs();
         this.outputs = model.outputs();
+    }
+
+    /** The engine array of a shared tensor, made on its first use and kept. */
+    private NDArray sharedArray(TensorSpec spec, Tensor t) {
+        NDArray a = sharedArrays.get(t);
+        if (a == null) {
+            if (sharedManager == null || sharedArrays.size() >= SHARED_CACHE) {
+                if (sharedManager != null) {
+                    sharedManager.close();
+                }
+                sharedArrays.clear();
+                sharedManager = model.manager().newSubManager();
+            }
+            a = t.dtype().equals("float32")
+                    ? sharedManager.create(FloatBuffer.wrap(t.floats()), new Shape(t.shape()))
+                    : sharedManager.create(LongBuffer.wrap(t.longs()), new Shape(t.shape()), DataType.INT64);
+            a.setName(spec.name());
+            sharedArrays.put(t, a);
+        }
+        return a;
+    }
+
+    /** How many shared tensors are kept as engine arrays now (tests). */
+    int sharedArraysKept() {
+        return sharedArrays.size();
     }
 
     @Override
@@ -55,6 +88,10 @@ public final class PredictorRunner implements BatchRunner {
                 if (!spec.isShared() && t.dim(spec.batchAxis()) != batchSize) {
                     throw new IllegalArgumentException("input '" + spec.name() + "' has " + t.dim(spec.batchAxis())
                             + " samples on its batch axis " + spec.batchAxis() + ", expected " + batchSize);
+                }
+                if (spec.isShared()) {
+                    in.add(sharedArray(spec, t));
+                    continue;
                 }
                 long[] shape = t.shape();
                 NDArray array;
@@ -129,6 +166,14 @@ public final class PredictorRunner implements BatchRunner {
 
     @Override
     public void close() {
-        predictor.close();
+        try {
+            predictor.close();
+        } finally {
+            if (sharedManager != null) {
+                sharedManager.close();
+                sharedManager = null;
+            }
+            sharedArrays.clear();
+        }
     }
 }
