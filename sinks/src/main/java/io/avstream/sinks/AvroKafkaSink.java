@@ -7,16 +7,19 @@ import io.avstream.schemas.AvroCodec;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Builds a Kafka sink that writes Avro records (single-object encoding, see {@code schemas/README.md})
- * keyed by stream id, exactly-once or at-least-once.
+ * keyed by stream id, exactly-once or at-least-once; its writer sends what it buffered before it closes
+ * ({@link FlushingKafkaSink}), so that {@code flink stop} never fails on records of the aborted last
+ * transaction.
  *
  * <pre>{@code
- * KafkaSink<Prediction> sink = AvroKafkaSink.builder(Prediction.class, Prediction::getStreamId)
+ * Sink<Prediction> sink = AvroKafkaSink.builder(Prediction.class, Prediction::getStreamId)
  *     .setBootstrapServers("127.0.0.1:9092")
  *     .setTopic(Topics.PREDICTIONS_ACTION)
  *     .optDelivery(DeliveryMode.EXACTLY_ONCE, "avstream-action")
@@ -29,6 +32,11 @@ public final class AvroKafkaSink {
     public static final int TRANSACTION_TIMEOUT_MS = 600_000;
 
     private AvroKafkaSink() {}
+
+    /** The Kafka sink inside a sink that {@link Builder#build()} made (to inspect its settings), or null for another sink. */
+    public static KafkaSink<?> kafkaSinkOf(Sink<?> sink) {
+        return sink instanceof FlushingKafkaSink<?> f ? f.delegate() : null;
+    }
 
     /** A builder for records of {@code type}, keyed by {@code key}. */
     public static <T extends SpecificRecordBase> Builder<T> builder(Class<T> type, SerializableFunction<T, String> key) {
@@ -89,7 +97,7 @@ public final class AvroKafkaSink {
         }
 
         /** Checks the settings and builds the sink. */
-        public KafkaSink<T> build() {
+        public Sink<T> build() {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
                 throw new IllegalArgumentException("bootstrap servers are required: call setBootstrapServers(\"host:port\")");
             }
@@ -115,7 +123,7 @@ public final class AvroKafkaSink {
             if (delivery == DeliveryMode.EXACTLY_ONCE) {
                 b.setTransactionalIdPrefix(transactionalIdPrefix);
             }
-            return b.build();
+            return new FlushingKafkaSink<>(b.build());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.action.ActionPipeline;
+import io.avstream.sinks.AvroKafkaSink;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -54,10 +55,10 @@ class KafkaSecuritySettingsTest {
 
         assertThat(action.mocapSource()).isInstanceOf(KafkaSource.class);
         assertHasSecuritySettings("mocap source", sourceProperties((KafkaSource<?>) action.mocapSource()));
-        assertThat(action.predictionSink()).isInstanceOf(KafkaSink.class);
-        assertHasSecuritySettings("prediction sink", sinkProperties((KafkaSink<?>) action.predictionSink()));
-        assertThat(io.deadLetterSink()).isInstanceOf(KafkaSink.class);
-        assertHasSecuritySettings("dead-letter sink", sinkProperties((KafkaSink<?>) io.deadLetterSink()));
+        assertThat(AvroKafkaSink.kafkaSinkOf(action.predictionSink())).isInstanceOf(KafkaSink.class);
+        assertHasSecuritySettings("prediction sink", sinkProperties(AvroKafkaSink.kafkaSinkOf(action.predictionSink())));
+        assertThat(AvroKafkaSink.kafkaSinkOf(io.deadLetterSink())).isInstanceOf(KafkaSink.class);
+        assertHasSecuritySettings("dead-letter sink", sinkProperties(AvroKafkaSink.kafkaSinkOf(io.deadLetterSink())));
     }
 
     @Test
