@@ -77,7 +77,11 @@ public final class ActionPipeline implements Pipeline {
      * topology within the configured limits.
      */
     public static DecodingDeserializer<MocapFrame> mocapDeserializer(Configuration conf) {
-        StmtPreprocessing stmt = StmtPreprocessing.of(ModelRef.of(conf.get(ActionOptions.MODEL)).load());
+        return mocapDeserializer(conf, StmtPreprocessing.of(ModelRef.of(conf.get(ActionOptions.MODEL)).load()));
+    }
+
+    /** The same, for the model's preprocessing already read (no second load of the package). */
+    static DecodingDeserializer<MocapFrame> mocapDeserializer(Configuration conf, StmtPreprocessing stmt) {
         InputLimits limits = InputLimits.builder()
                 .optMaxPayloadBytes(conf.get(JobOptions.MAX_PAYLOAD_BYTES))
                 .optMaxFutureSkew(conf.get(JobOptions.MAX_FUTURE_SKEW))
@@ -112,7 +116,7 @@ public final class ActionPipeline implements Pipeline {
      * letters, frames reduced to the model's vertex subset, the per-stream windower.
      */
     public static Windows windows(StreamExecutionEnvironment env, Configuration conf, Io io, StmtPreprocessing stmt) {
-        DecodingDeserializer<MocapFrame> deserializer = mocapDeserializer(conf);
+        DecodingDeserializer<MocapFrame> deserializer = mocapDeserializer(conf, stmt);
         WindowSpec spec = windowSpec(conf, stmt.frames());
         SingleOutputStreamOperator<Stamped<MocapFrame>> frames = env
                 .fromSource(io.mocapSource(), InputWatermarks.strategy(deserializer,

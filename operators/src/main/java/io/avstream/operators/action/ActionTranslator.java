@@ -50,14 +50,6 @@ public final class ActionTranslator implements Translator<MocapWindow> {
         this.topK = topK;
     }
 
-    /** The model's inputs for one window (normalised points, the topology's geodesic distances), as flat arrays. */
-    public Map<String, float[]> inputs(MocapWindow w) {
-        Map<String, float[]> inputs = new HashMap<>(4);
-        inputs.put(StmtPreprocessing.POINTS, preprocessor.points(w.points, w.frames));
-        inputs.put(StmtPreprocessing.GEODIST, preprocessor.geodist());
-        return inputs;
-    }
-
     @Override
     public Map<String, Tensor> request(MocapWindow w) {
         Map<String, Tensor> inputs = new HashMap<>(4);
