@@ -43,6 +43,7 @@ TRIVIAL_DIR = os.path.join(RESOURCES, "avstream-models", "bench-trivial-action")
 GEMM_N = 1024
 GEMM_DIR = os.path.join(RESOURCES, "avstream-models", f"bench-gemm-{GEMM_N}")
 FLOPS_FILE = os.path.join(RESOURCES, "avstream-bench", "flops.json")
+BENCH_LICENCE = "made by this project: a fixed formula, no trained weights, no data"
 SCRIPT = "models/python/make_bench_models.py"
 OPSET = 17
 
@@ -173,7 +174,7 @@ def main() -> None:
         "labels": "labels.txt",
         "preprocessing": dict(STMT_PREPROCESSING, frames=frames, points=points,
                               topology=stmt["preprocessing"]["topology"]),
-        "provenance": {"script": SCRIPT, "opset": OPSET, "onnx": onnx.__version__,
+        "provenance": {"script": SCRIPT, "opset": OPSET, "onnx": onnx.__version__, "licence": BENCH_LICENCE,
                        "same_signature_as": f"{stmt['name']}:{stmt['version']}"},
     }, labels_from=os.path.join(STMT_DIR, stmt["labels"]))
 
@@ -189,7 +190,7 @@ def main() -> None:
         "inputs": [{"name": "a", "dtype": "float32", "shape": [-1, GEMM_N]}],
         "outputs": [{"name": "c", "dtype": "float32", "shape": [-1, GEMM_N]}],
         "activation": "none",
-        "provenance": {"script": SCRIPT, "opset": OPSET, "onnx": onnx.__version__},
+        "provenance": {"script": SCRIPT, "opset": OPSET, "onnx": onnx.__version__, "licence": BENCH_LICENCE},
     })
 
     pts, geod_windows, golden = golden_stmt_inputs()

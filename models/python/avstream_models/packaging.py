@@ -62,6 +62,9 @@ def export_onnx(model: STMT, path: str, batch: int = 2) -> None:
 
 SHARED_INPUTS = ("geodist",)
 
+LICENCE = ("weights made by this project from data it generates itself; a package converted from an official "
+           "checkpoint carries that checkpoint's licence (record it in provenance)")
+
 
 def share_geodist(path: str, frames: int = 24, points: int = 128) -> None:
     """Rewrites an exported STMT graph so that its geodesic input is shared by the whole batch.
@@ -156,6 +159,7 @@ def write_package(model: STMT, out_dir: str, name: str, labels: Iterable[str], d
         "preprocessing": dict(STMT_PREPROCESSING, frames=cfg.frames, points=n,
                               **({"topology": topology} if topology else {})),
         "provenance": {"script": script, "seed": seed, "torch": torch.__version__, "opset": OPSET,
+                       "licence": LICENCE,
                        "config": cfg.to_dict(), "parameters": count_parameters(model),
                        "parameters_in_forward": count_forward_parameters(model), **(extra_provenance or {})},
         "sha256": {"model.onnx": sha256(onnx_path), "labels.txt": sha256(labels_path)},
