@@ -22,7 +22,9 @@ HEARTBEAT_TIMEOUT=${AVSTREAM_HEARTBEAT_TIMEOUT:-4 s}
 TOPICS=${AVSTREAM_TOPICS:-avstream.mocap:4,avstream.predictions.action:4,avstream.deadletter:1}
 
 JOB_JAR=${AVSTREAM_JOB_JAR:-$repo_root/deploy/target/avstream-job.jar}
-DEPLOY_JAR=$repo_root/deploy/target/avstream-deploy-0.1.0-SNAPSHOT.jar
+# the broker process runs from the tools module (its jar and class path)
+TOOLS_JAR=$repo_root/tools/target/avstream-tools-0.1.0-SNAPSHOT.jar
+TOOLS_CLASSPATH=$repo_root/tools/target/classpath.txt
 MVN=${MVN:-mvn}
 MVN_FLAGS=${AVSTREAM_MVN_FLAGS:-}
 

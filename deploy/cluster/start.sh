@@ -14,7 +14,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 ensure_dist() {
-  if [ ! -f "$JOB_JAR" ] || [ ! -f "$DEPLOY_JAR" ] || [ ! -f "$repo_root/deploy/target/classpath-runtime.txt" ]; then
+  if [ ! -f "$JOB_JAR" ] || [ ! -f "$TOOLS_JAR" ] || [ ! -f "$TOOLS_CLASSPATH" ]; then
     log "building the job jar (mvn install -DskipTests)"
     (cd "$repo_root" && $MVN -B -q $MVN_FLAGS install -DskipTests) >&2
   fi
@@ -112,12 +112,12 @@ launch() { # name, then the java command line
 rest_up() { curl -sf "http://127.0.0.1:$REST_PORT/overview"; }
 
 start_kafka() {
-  [ -f "$DEPLOY_JAR" ] || ensure_dist
-  local cp; cp="$DEPLOY_JAR:$(cat "$repo_root/deploy/target/classpath-runtime.txt"):$(cat "$repo_root/deploy/target/classpath-provided.txt")"
+  [ -f "$TOOLS_JAR" ] || ensure_dist
+  local cp; cp="$TOOLS_JAR:$(cat "$TOOLS_CLASSPATH")"
   rm -f "$WORK/kafka.ready"
   launch kafka java -Xms256m -Xmx768m -Djava.io.tmpdir="$WORK/tmp/kafka" \
     -Dlog4j2.configurationFile="$WORK/conf/log4j.properties" -Dlog.file="$WORK/log/kafka.log" \
-    -cp "$cp" io.avstream.deploy.local.KafkaBrokerMain \
+    -cp "$cp" io.avstream.tools.local.KafkaBrokerMain \
     --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --log-dir "$WORK/kafka" \
     --topics "$TOPICS" --ready-file "$WORK/kafka.ready"
   wait_for "kafka broker" 90 test -f "$WORK/kafka.ready" || { tail -20 "$WORK/log/kafka.out" >&2; exit 1; }

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 models/python/make_bench_models.py
 
-writes, under deploy/src/main/resources/ (they travel in the deploy jar, found as classpath:<name>):
+writes, under tools/src/main/resources/ (they travel in the tools jar, never in the job jar, found as classpath:<name>):
 
   avstream-models/bench-trivial-action/  the same inputs and output as stmt-small (points
       [-1,24,128,3], geodist [-1,24,128,128] -> logits [-1,8]) and the same preprocessing and
@@ -38,7 +38,7 @@ from avstream_models.packaging import STMT_PREPROCESSING, sha256  # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 STMT_DIR = os.path.join(REPO, "models", "packages", "stmt-small")
 GOLDEN_DIR = os.path.join(REPO, "models", "src", "test", "resources", "golden", "stmt-small")
-RESOURCES = os.path.join(REPO, "deploy", "src", "main", "resources")
+RESOURCES = os.path.join(REPO, "tools", "src", "main", "resources")
 TRIVIAL_DIR = os.path.join(RESOURCES, "avstream-models", "bench-trivial-action")
 GEMM_N = 1024
 GEMM_DIR = os.path.join(RESOURCES, "avstream-models", f"bench-gemm-{GEMM_N}")

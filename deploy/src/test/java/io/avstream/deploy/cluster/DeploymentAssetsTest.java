@@ -280,6 +280,23 @@ class DeploymentAssetsTest {
                 .contains("classloader.parent-first-patterns.additional: [ai.djl., ai.onnxruntime.]");
     }
 
+    /** Maven reads every module the parent pom lists, even when it builds one: the image must hold them all. */
+    @Test
+    void dockerfileCopiesEveryModuleOfTheReactor() throws IOException {
+        String dockerfile = Files.readString(DEPLOY.resolve("docker/Dockerfile"));
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(repoRoot().resolve("pom.xml")));
+        List<String> modules = new ArrayList<>();
+        while (m.find()) {
+            modules.add(m.group(1));
+        }
+        assertThat(modules).contains("deploy", "tools");
+        for (String module : modules) {
+            assertThat(dockerfile).as("deploy/docker/Dockerfile copies module " + module)
+                    .containsPattern("(?m)^COPY " + Pattern.quote(module) + " " + Pattern.quote(module) + "$");
+        }
+        assertThat(dockerfile).as("the image builds the job only").contains("-pl deploy -am install");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void prometheusScrapesFlink() throws IOException {

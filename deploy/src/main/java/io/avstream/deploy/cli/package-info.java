@@ -1,2 +1,0 @@
-/** The avstream command line: demo, run, produce, consume. */
-package io.avstream.deploy.cli;

@@ -1,2 +1,0 @@
-/** Training data from the synthetic MoCap actors and reference vectors of the STMT preprocessing. */
-package io.avstream.deploy.dataset;

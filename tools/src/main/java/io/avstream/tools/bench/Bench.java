@@ -1,0 +1,253 @@
+package io.avstream.tools.bench;
+
+import io.avstream.deploy.action.ActionOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.avstream.deploy.JobOptions;
+import io.avstream.models.Engine;
+import io.avstream.models.ModelPackage;
+import io.avstream.models.RuntimeOptions;
+import io.avstream.operators.inference.ModelRef;
+import io.avstream.operators.action.StmtPreprocessing;
+
+/**
+ * The {@code bench} run: engine ceiling and GEMM peak, windower state, then the jobs (pipeline,
+ * the same job at max batch 1, the per-record job, the same pipeline on a nearly free model), in
+ * this JVM, then the table and ratios ({@link BenchReport}).
+ */
+public final class Bench {
+
+    /** What to run and how; see {@code avstream bench --help}. */
+    public record Settings(String model, int windows, int[] batchSizes, int streams, int parallelism, int workers,
+            int intraOpThreads, int maxBatch, Duration maxDelay, int repetitions, int windowsPerRepetition,
+            int[] stateStreams, List<String> parts, Map<String, String> jobSettings, int jobRuns) {
+
+        /** Checks the settings. */
+        public Settings {
+            if (batchSizes.length == 0 || batchSizes[0] != 1) {
+                throw new IllegalArgumentException("--batch-sizes must start with 1, was " + Arrays.toString(batchSizes));
+            }
+            for (int i = 1; i < batchSizes.length; i++) {
+                if (batchSizes[i] <= batchSizes[i - 1]) {
+                    throw new IllegalArgumentException("--batch-sizes must increase, was " + Arrays.toString(batchSizes));
+                }
+            }
+            if (windows < 1 || streams < 1 || parallelism < 1 || workers < 1 || repetitions < 1 || jobRuns < 1) {
+                throw new IllegalArgumentException(
+                        "--windows, --streams, --parallelism, --workers, --repetitions and --job-runs must be positive");
+            }
+            for (String p : parts) {
+                if (!PARTS.contains(p)) {
+                    throw new IllegalArgumentException(
+                            "unknown part '" + p + "' (known: " + String.join(", ", PARTS) + ")");
+                }
+            }
+        }
+
+        /** Seconds of frames per stream so that the input holds at least {@code windows} full windows. */
+        int seconds() {
+            return (windows + streams - 1) / streams + 1;
+        }
+    }
+
+    /** The parts, in the order they run. */
+    public static final List<String> PARTS = List.of("ceiling", "batcher", "state", "pipeline", "max-batch-1",
+            "per-record", "trivial");
+
+    /** The nearly free model with stmt-small's signature that the trivial-model job runs. */
+    public static final String TRIVIAL_MODEL = "classpath:bench-trivial-action";
+
+    private Bench() {}
+
+    /**
+     * The run with the highest throughput, or null for none: other work on the machine only ever
+     * slows a run down, so the fastest run is the least disturbed one.
+     */
+    static PipelineBench.Run bestRun(List<PipelineBench.Run> runs) {
+        return runs.stream().max(java.util.Comparator.comparingDouble(PipelineBench.Run::windowsPerSec)).orElse(null);
+    }
+
+    /** Runs the parts asked for, prints the report to {@code out} and writes it to {@code json} if given. */
+    public static BenchReport run(Settings s, PrintStream out, Path json) throws Exception {
+        ModelPackage pkg = ModelRef.of(s.model()).load();
+        Engine engine = Engine.parse(s.jobSettings().getOrDefault(JobOptions.ENGINE.key(), JobOptions.ENGINE.defaultValue().id()));
+        RuntimeOptions sessionOptions = RuntimeOptions.builder().optEngine(engine)
+                .optIntraOpThreads(s.intraOpThreads()).build();
+        BenchReport report = new BenchReport();
+        report.settings.put("model", pkg.id() + " (" + s.model() + ")");
+        report.settings.put("engine", engine.id());
+        report.settings.put("intra-op threads", s.intraOpThreads());
+        report.settings.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version") + ", max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+        report.settings.put("ceiling sessions", s.workers() + " (one thread each, run at once) and 1");
+        report.settings.put("job", "parallelism " + s.parallelism() + ", " + s.streams() + " streams x " + s.seconds()
+                + " s, batcher workers " + s.workers() + ", maxBatch " + s.maxBatch() + ", maxDelay " + s.maxDelay().toMillis()
+                + " ms, at-least-once, bounded source");
+        if (!s.jobSettings().isEmpty()) {
+            report.settings.put("job settings", s.jobSettings());
+        }
+        report.ceilingSessions = s.workers();
+        report.modelFlopsPerWindow = ModelFlops.perWindow(pkg).orElse(Double.NaN);
+        report.settings.put("FLOPs per window", Double.isNaN(report.modelFlopsPerWindow)
+                ? "not counted for this model.onnx (" + ModelFlops.RESOURCE + "; /usr/bin/python3 models/python/"
+                        + "make_bench_models.py counts stmt-small)"
+                : String.format("%.3f GFLOP (2 x multiply-adds of %s; elementwise operators not counted)",
+                        report.modelFlopsPerWindow / 1e9, ModelFlops.counted()));
+        long t0 = System.nanoTime();
+
+        if (s.parts().contains("ceiling")) {
+            out.printf("(1) engine ceiling, %d session(s) at once...%n", s.workers());
+            MachineLoad load = MachineLoad.now();
+            report.ceiling = EngineCeiling.measure(pkg, sessionOptions, s.batchSizes(), s.workers(),
+                    s.windowsPerRepetition(), s.repetitions(), out);
+            report.load.put("ceiling", load.since());
+            if (s.workers() > 1) {
+                out.println("    and 1 session...");
+                load = MachineLoad.now();
+                report.ceilingOneSession = EngineCeiling.measure(pkg, sessionOptions, s.batchSizes(), 1,
+                        s.windowsPerRepetition(), s.repetitions(), out);
+                report.load.put("ceiling, 1 session", load.since());
+            } else {
+                report.ceilingOneSession = report.ceiling;
+            }
+            ModelPackage gemm = ModelRef.of(GemmPeak.MODEL).load();
+            out.printf("(1) GEMM peak: %d^3 float32 MatMul on the same engine, %d session(s) at once...%n", GemmPeak.N,
+                    s.workers());
+            load = MachineLoad.now();
+            report.gemmPeak = GemmPeak.measure(gemm, sessionOptions, s.workers(), 2, s.repetitions(), out);
+            out.printf("  %.1f GFLOP/s%n", report.gemmPeak.gflops());
+            if (s.workers() > 1) {
+                report.gemmPeakOneSession = GemmPeak.measure(gemm, sessionOptions, 1, 2, s.repetitions(), out);
+                out.printf("  1 session: %.1f GFLOP/s%n", report.gemmPeakOneSession.gflops());
+            } else {
+                report.gemmPeakOneSession = report.gemmPeak;
+            }
+            report.load.put("GEMM peak", load.since());
+        }
+        if (s.parts().contains("batcher")) {
+            out.printf("(1b) shared model and batcher alone, %d workers, maxBatch %d...%n", s.workers(), s.maxBatch());
+            MachineLoad load = MachineLoad.now();
+            report.batcher = BatcherCeiling.measure(pkg, sessionOptions.toBuilder().optWorkers(s.workers())
+                    .optMaxBatch(s.maxBatch()).optMaxDelay(s.maxDelay()).optQueueCapacity(4096).build(),
+                    Math.max(64, s.windowsPerRepetition() * s.workers() * 4), s.repetitions());
+            report.load.put("batcher", load.since());
+            out.printf("  %.1f windows/s, mean batch %.2f%n", report.batcher.windowsPerSec(), report.batcher.meanBatchSize());
+        }
+        if (s.parts().contains("state")) {
+            out.println("(6) windower state...");
+            StmtPreprocessing stmt = StmtPreprocessing.of(pkg);
+            report.state = new ArrayList<>();
+            for (int n : s.stateStreams()) {
+                StateFootprint.Result r = StateFootprint.measure(stmt, n, Duration.ofSeconds(2));
+                report.state.add(r);
+                out.printf("  %d stream(s): %.0f B per stream in a checkpoint, %.0f B of heap%n", n,
+                        r.snapshotBytesPerStream(), r.heapBytesPerStream());
+            }
+        }
+        List<String> jobs = s.parts().stream().filter(p -> List.of("pipeline", "max-batch-1", "per-record", "trivial")
+                .contains(p)).toList();
+        if (!jobs.isEmpty()) {
+            runJobs(s, pkg, sessionOptions, jobs, report, out);
+        }
+        report.settings.put("bench time", String.format("%.0f s", (System.nanoTime() - t0) / 1e9));
+        report.print(out);
+        if (json != null) {
+            report.writeJson(json);
+            out.printf("%nwrote %s%n", json);
+        }
+        return report;
+    }
+
+    /** The jobs, taking turns {@code s.jobRuns()} times after one warm-up run that is not counted. */
+    private static void runJobs(Settings s, ModelPackage pkg, RuntimeOptions sessionOptions, List<String> jobs,
+            BenchReport report, PrintStream out) throws Exception {
+        out.printf("writing the input to the in-process broker...%n");
+        try (PipelineBench bench = PipelineBench.prepare(s.streams(), s.seconds(), Math.max(4, s.parallelism()), out)) {
+            Map<String, String> job = new HashMap<>(s.jobSettings());
+            job.put(ActionOptions.MODEL.key(), s.model());
+            job.put(JobOptions.INTRA_OP_THREADS.key(), Integer.toString(s.intraOpThreads()));
+            job.put(JobOptions.WORKERS.key(), Integer.toString(s.workers()));
+            job.put(JobOptions.MAX_BATCH.key(), Integer.toString(s.maxBatch()));
+            job.put(JobOptions.MAX_DELAY.key(), s.maxDelay().toMillis() + "ms");
+            job.putIfAbsent(JobOptions.QUEUE_CAPACITY.key(), "4096");
+            // the batching baseline: the same job, the same workers, one window per batch
+            Map<String, String> batchOne = new HashMap<>(job);
+            batchOne.put(JobOptions.MAX_BATCH.key(), "1");
+            // the job's own cost: the same pipeline on a model that costs next to nothing
+            Map<String, String> trivialJob = new HashMap<>(job);
+            trivialJob.put(ActionOptions.MODEL.key(), TRIVIAL_MODEL);
+            ModelPackage trivialPkg = jobs.contains("trivial") ? ModelRef.of(TRIVIAL_MODEL).load() : null;
+
+            Map<String, List<PipelineBench.Run>> runs = new java.util.LinkedHashMap<>();
+            jobs.forEach(j -> runs.put(j, new ArrayList<>()));
+            List<EngineCeiling.Point> pairedCeilings = new ArrayList<>();
+            List<EngineCeiling.Point> trivialCeilings = new ArrayList<>();
+            // the first job in a JVM runs ~15 % slower while Flink's and Kafka's code is compiled: not counted
+            String first = jobs.get(0);
+            out.printf("warm-up run of the %s job (not counted)...%n", first);
+            PipelineBench.Run warmUp = runJob(bench, first, s, job, batchOne, trivialJob);
+            report.warmUp = warmUp;
+            out.printf("  %.1f windows/s%n", warmUp.windowsPerSec());
+            for (int i = 0; i < s.jobRuns(); i++) {
+                String suffix = s.jobRuns() > 1 ? " " + (i + 1) : "";
+                for (String j : jobs) {
+                    out.printf("(%s) %s job, run %d of %d...%n", BenchReport.number(j), j, i + 1, s.jobRuns());
+                    MachineLoad load = MachineLoad.now();
+                    PipelineBench.Run r = runJob(bench, j, s, job, batchOne, trivialJob);
+                    report.load.put(j + suffix, load.since());
+                    runs.get(j).add(r);
+                    out.printf("  %.1f windows/s, mean batch %.2f, %.2f ms CPU per window (%.2f cores)%n",
+                            r.windowsPerSec(), r.meanBatchSize(), r.cpuMsPerWindow(), r.busyCores());
+                    // the engine alone at the batch size the job used, right after it: the machine's speed drifts
+                    // over minutes, and a ratio of two measurements far apart carries that drift
+                    int b = Math.max(1, (int) Math.round(r.meanBatchSize()));
+                    if (j.equals("pipeline") && s.parts().contains("ceiling")) {
+                        out.printf("  engine ceiling at batch %d, right after it...%n", b);
+                        load = MachineLoad.now();
+                        pairedCeilings.add(EngineCeiling.measure(pkg, sessionOptions, new int[] {b}, s.workers(),
+                                s.windowsPerRepetition(), s.repetitions(), out).get(0));
+                        report.load.put("ceiling after pipeline" + suffix, load.since());
+                    } else if (j.equals("trivial")) {
+                        // the trivial model's own engine CPU per window, to subtract from the job's
+                        trivialCeilings.add(EngineCeiling.measure(trivialPkg, sessionOptions,
+                                EngineCeiling.sampleWindows(trivialPkg, 64), new int[] {b}, s.workers(),
+                                s.windowsPerRepetition() * 8, s.repetitions(), out, "trivial model").get(0));
+                    }
+                }
+            }
+            report.pipelineRunList = runs.getOrDefault("pipeline", List.of());
+            report.maxBatchOneRunList = runs.getOrDefault("max-batch-1", List.of());
+            report.perRecordRunList = runs.getOrDefault("per-record", List.of());
+            report.trivialRunList = runs.getOrDefault("trivial", List.of());
+            report.pipeline = bestRun(report.pipelineRunList);
+            report.maxBatchOne = bestRun(report.maxBatchOneRunList);
+            report.perRecord = bestRun(report.perRecordRunList);
+            report.trivial = bestRun(report.trivialRunList);
+            report.pipelineRuns = report.pipelineRunList.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
+            report.perRecordRuns = report.perRecordRunList.stream().mapToDouble(PipelineBench.Run::windowsPerSec).toArray();
+            report.pairedCeilings = pairedCeilings.isEmpty() ? null : pairedCeilings;
+            report.pairedCeilingRuns = pairedCeilings.isEmpty() ? null
+                    : pairedCeilings.stream().mapToDouble(EngineCeiling.Point::windowsPerSec).toArray();
+            report.trivialCeilings = trivialCeilings.isEmpty() ? null : trivialCeilings;
+        }
+    }
+
+    private static PipelineBench.Run runJob(PipelineBench bench, String job, Settings s, Map<String, String> pipeline,
+            Map<String, String> batchOne, Map<String, String> trivial) throws Exception {
+        return switch (job) {
+            case "pipeline" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), pipeline);
+            case "max-batch-1" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), batchOne);
+            case "per-record" -> bench.run(PipelineBench.Kind.PER_RECORD, s.parallelism(), pipeline);
+            case "trivial" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), trivial);
+            default -> throw new IllegalArgumentException("not a job: " + job);
+        };
+    }
+}

@@ -1,0 +1,312 @@
+package io.avstream.tools.bench;
+
+import io.avstream.deploy.action.ActionOptions;
+import io.avstream.deploy.action.ActionPipeline;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import io.avstream.deploy.AvstreamJob;
+import io.avstream.deploy.JobConfig;
+import io.avstream.deploy.JobOptions;
+import io.avstream.tools.cli.LocalJob;
+import io.avstream.tools.dataset.MocapDatasetExporter;
+import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.ingest.InputWatermarks;
+import io.avstream.ingest.kafka.DecodingDeserializer;
+import io.avstream.ingest.produce.SyntheticFrames;
+import io.avstream.ingest.synthetic.SyntheticActor;
+import io.avstream.ingest.validate.DeadLetterRouter;
+import io.avstream.models.Engine;
+import io.avstream.models.RuntimeOptions;
+import io.avstream.operators.inference.ModelRef;
+import io.avstream.operators.action.StmtPreprocessing;
+import io.avstream.operators.action.MocapWindower;
+import io.avstream.operators.window.WindowSpec;
+import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.MocapFrame;
+import io.avstream.schemas.Prediction;
+import io.avstream.schemas.Stamped;
+import io.avstream.sinks.LatencyMetrics;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Runs the job end to end on the in-process broker and a MiniCluster over frames written to Kafka
+ * beforehand (held-out synthetic actors, many streams), with a bounded source, and measures its
+ * throughput from the predictions it wrote: either the real job ({@link AvstreamJob#build}, shared
+ * batched model) or the per-record baseline (same source, decoding and windowing, then
+ * {@link PerRecordInference} in every parallel instance).
+ */
+public final class PipelineBench implements AutoCloseable {
+
+    /** Which inference the job runs. */
+    public enum Kind {
+        /** {@link AvstreamJob#build}: async I/O into the JVM's shared model and dynamic batcher. */
+        PIPELINE,
+        /** The same graph with a per-record map function holding its own engine session. */
+        PER_RECORD
+    }
+
+    /**
+     * The outcome of one run.
+     *
+     * @param predictions        predictions read back
+     * @param expectedWindows    full windows in the input
+     * @param inferenceSeconds   from the first inference start to the last inference end
+     * @param jobSeconds         the job's net runtime (start-up, reading and draining included)
+     * @param batchSizes         count of predictions per batch size they ran in
+     * @param meanBatchSize      mean over batches (each batch counted once)
+     * @param meanPredictionBatch mean batch size seen by a prediction
+     * @param cpuSeconds         CPU time of this process from the first inference start to the last end
+     *                           (NaN where unknown)
+     * @param jobCpuSeconds      CPU time of this process over the whole job, start-up included
+     */
+    public record Run(Kind kind, long predictions, long expectedWindows, double inferenceSeconds, double jobSeconds,
+            Map<Integer, Long> batchSizes, double meanBatchSize, double meanPredictionBatch, double cpuSeconds,
+            double jobCpuSeconds) {
+        /** Windows per second while inference ran (first start to last end). */
+        public double windowsPerSec() {
+            return predictions / inferenceSeconds;
+        }
+
+        /** CPU milliseconds of the whole process per window while inference ran. */
+        public double cpuMsPerWindow() {
+            return cpuSeconds * 1000 / predictions;
+        }
+
+        /** Cores this process kept busy on average while inference ran. */
+        public double busyCores() {
+            return cpuSeconds / inferenceSeconds;
+        }
+
+        /** Windows per second over the whole job runtime. */
+        public double windowsPerSecJob() {
+            return predictions / jobSeconds;
+        }
+    }
+
+    private final EmbeddedKafka kafka;
+    private final String input;
+    private final int streams;
+    private final int seconds;
+    private final long expectedWindows;
+
+    private PipelineBench(EmbeddedKafka kafka, String input, int streams, int seconds, long expectedWindows) {
+        this.kafka = kafka;
+        this.input = input;
+        this.streams = streams;
+        this.seconds = seconds;
+        this.expectedWindows = expectedWindows;
+    }
+
+    /**
+     * Starts the broker and writes {@code seconds} of frames (25 fps) of {@code streams} held-out
+     * actors to a fresh topic with {@code partitions} partitions.
+     */
+    public static PipelineBench prepare(int streams, int seconds, int partitions, PrintStream log) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        try {
+            String topic = "bench-mocap-" + UUID.randomUUID().toString().substring(0, 8);
+            kafka.createTopic(topic, partitions);
+            long t0 = System.nanoTime();
+            long frames = write(kafka, topic, streams, seconds);
+            if (log != null) {
+                log.printf("  wrote %d frames (%d streams x %d s at 25 fps) in %.1f s%n", frames, streams, seconds,
+                        (System.nanoTime() - t0) / 1e9);
+            }
+            // windows [k, k + 2) s of the whole seconds written; the last, half-filled ones are skipped as sparse
+            long expected = (long) streams * (seconds - 1);
+            return new PipelineBench(kafka, topic, streams, seconds, expected);
+        } catch (Exception | Error e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    private static long write(EmbeddedKafka kafka, String topic, int streams, int seconds) throws IOException {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1 << 20));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 << 20));
+        AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
+        // whole seconds in the past, so that windows align with the frames and none is in the future
+        long baseUs = (System.currentTimeMillis() / 1000 - 3600) * 1_000_000L;
+        int fps = 25;
+        List<SyntheticActor> actors = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        for (MocapDatasetExporter.ActorSpec spec : MocapDatasetExporter.heldOutActors(
+                MocapDatasetExporter.Settings.DEFAULT_SEED, streams)) {
+            actors.add(spec.newActor());
+            keys.add(spec.streamId().getBytes(StandardCharsets.UTF_8));
+        }
+        long n = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < seconds * fps; i++) {
+                long t = baseUs + i * 1_000_000L / fps;
+                for (int s = 0; s < actors.size(); s++) {
+                    SyntheticActor actor = actors.get(s);
+                    SyntheticActor.Frame f = actor.next();
+                    MocapFrame frame = SyntheticFrames.of(actor, f, t);
+                    producer.send(new ProducerRecord<>(topic, keys.get(s), codec.encode(frame)));
+                    n++;
+                }
+            }
+            producer.flush();
+        }
+        return n;
+    }
+
+    /** Full windows in the input. */
+    public long expectedWindows() {
+        return expectedWindows;
+    }
+
+    /** Streams in the input. */
+    public int streams() {
+        return streams;
+    }
+
+    /** Seconds of frames per stream. */
+    public int seconds() {
+        return seconds;
+    }
+
+    /**
+     * Runs one bounded job over the whole input, at-least-once, and reads its predictions back.
+     *
+     * @param settings job options ({@code avstream.*}) on top of the bench's (bootstrap, topics, bounded source)
+     */
+    public Run run(Kind kind, int parallelism, Map<String, String> settings) throws Exception {
+        String out = "bench-predictions-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.createTopic(out, 2);
+        Map<String, String> pairs = new HashMap<>(settings);
+        pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        pairs.put(ActionOptions.TOPIC.key(), input);
+        pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
+        pairs.put(JobOptions.DEADLETTER_TOPIC.key(), out + "-dead");
+        pairs.put(JobOptions.GROUP_ID.key(), out);
+        pairs.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), out);
+        pairs.put(JobOptions.DELIVERY.key(), "at-least-once");
+        pairs.put(JobOptions.BOUNDED.key(), "true");
+        pairs.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
+        pairs.putIfAbsent(JobOptions.CHECKPOINT_INTERVAL.key(), "10s");
+        // a throughput run: every window waits as long as it must, none is shed for lateness
+        pairs.putIfAbsent(JobOptions.LATENCY_BUDGET.key(), "30min");
+        JobConfig config = JobConfig.fromMap(pairs);
+        kafka.createTopic(out + "-dead", 1);
+
+        LocalJob job = LocalJob.builder().setConfig(config).optParallelism(parallelism)
+                .optGraph(kind == Kind.PIPELINE ? AvstreamJob::build : PipelineBench::buildPerRecord).build();
+        // CPU of the whole process sampled over the run, read back between the first inference start and the last end
+        ProcessCpu cpu = ProcessCpu.sample(50);
+        JobExecutionResult result;
+        double jobCpuSeconds;
+        try {
+            long cpu0 = ProcessCpu.nanos();
+            result = job.execute("bench-" + kind.name().toLowerCase());
+            jobCpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
+        } finally {
+            cpu.close();
+        }
+        double jobSeconds = result.getNetRuntime() / 1000.0;
+        List<Prediction> predictions = readAll(out, expectedWindows);
+        return summarise(kind, predictions, expectedWindows, jobSeconds, cpu, jobCpuSeconds);
+    }
+
+    /** Aggregates the predictions of one run; the CPU time while inference ran comes from {@code cpu} (may be null). */
+    static Run summarise(Kind kind, List<Prediction> predictions, long expected, double jobSeconds, ProcessCpu cpu,
+            double jobCpuSeconds) {
+        long firstStart = Long.MAX_VALUE;
+        long lastEnd = Long.MIN_VALUE;
+        Map<Integer, Long> sizes = new java.util.TreeMap<>();
+        double batchSum = 0;
+        double batches = 0;
+        for (Prediction p : predictions) {
+            firstStart = Math.min(firstStart, p.getLatency().getInferenceStartUs());
+            lastEnd = Math.max(lastEnd, p.getLatency().getInferenceEndUs());
+            int b = p.getLatency().getBatchSize();
+            sizes.merge(b, 1L, Long::sum);
+            batchSum += b;
+            batches += 1.0 / b;
+        }
+        double seconds = predictions.isEmpty() ? Double.NaN : (lastEnd - firstStart) / 1e6;
+        double meanBatch = batches == 0 ? 0 : predictions.size() / batches;
+        double meanSeen = predictions.isEmpty() ? 0 : batchSum / predictions.size();
+        double cpuSeconds = cpu == null || predictions.isEmpty() ? Double.NaN : cpu.cpuSecondsBetween(firstStart, lastEnd);
+        return new Run(kind, predictions.size(), expected, seconds, jobSeconds, sizes, meanBatch, meanSeen, cpuSeconds,
+                jobCpuSeconds);
+    }
+
+    /** The job's graph up to the windows, then per-record inference instead of the batched one. */
+    static void buildPerRecord(StreamExecutionEnvironment env, Configuration conf, AvstreamJob.Io io) {
+        ModelRef modelRef = ModelRef.of(conf.get(ActionOptions.MODEL));
+        StmtPreprocessing stmt = StmtPreprocessing.of(modelRef.load());
+        RuntimeOptions engine = RuntimeOptions.builder()
+                .optEngine(conf.get(JobOptions.ENGINE))
+                .optIntraOpThreads(conf.get(JobOptions.INTRA_OP_THREADS))
+                .build();
+        ActionPipeline.Io action = io.pipeline(ActionPipeline.NAME, ActionPipeline.Io.class);
+        ActionPipeline.Windows windows = ActionPipeline.windows(env, conf, action, stmt);
+        windows.deadLetters().sinkTo(io.deadLetterSink()).name("dead-letter-sink").uid("dead-letter-sink");
+        DataStream<Prediction> predictions = windows.windows()
+                .map(new PerRecordInference(modelRef, engine, conf.get(JobOptions.TOP_K)))
+                .name("per-record-inference").uid("per-record-inference")
+                .map(new LatencyMetrics()).name("latency-metrics").uid("latency-metrics");
+        predictions.sinkTo(action.predictionSink()).name("prediction-sink").uid("prediction-sink");
+    }
+
+    private List<Prediction> readAll(String topic, long expected) throws IOException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        AvroCodec<Prediction> codec = AvroCodec.forClass(Prediction.class);
+        Map<String, Prediction> byId = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            // the job has finished: everything it wrote is in the topic; stop after a few empty polls
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int emptyPolls = 0;
+            while (System.nanoTime() < deadline && emptyPolls < (byId.size() >= expected ? 2 : 6)) {
+                var records = c.poll(Duration.ofMillis(500));
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    Prediction pr = codec.decode(r.value());
+                    byId.putIfAbsent(pr.getPredictionId(), pr);
+                }
+            }
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+    }
+}

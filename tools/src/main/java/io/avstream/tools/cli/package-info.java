@@ -1,0 +1,2 @@
+/** The avstream command line: demo, run, produce, consume. */
+package io.avstream.tools.cli;

@@ -1,0 +1,52 @@
+package io.avstream.tools.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ModalityTest {
+
+    @Test
+    void mocapIsBuilt() {
+        assertThat(Modality.parse("mocap")).isEqualTo(Modality.MOCAP);
+        assertThat(Modality.parse(" MoCap ")).isEqualTo(Modality.MOCAP);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"audio", "speech", "audio+video"})
+    void theOthersAreRefusedAsNotBuiltYet(String name) {
+        assertThatThrownBy(() -> Modality.parse(name))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("modality '" + name + "' is not built yet");
+    }
+
+    @Test
+    void unknownNamesListTheKnownOnes() {
+        assertThatThrownBy(() -> Modality.parse("lidar")).hasMessageContaining("unknown modality 'lidar': use mocap");
+    }
+
+    @Test
+    void loadTestSettingsAreCheckedTogether() {
+        assertThatThrownBy(() -> LoadTest.builder().setStreams(0).optRate(0).optDelivery("twice")
+                .optDuration(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("streams must be at least 1, got 0")
+                .hasMessageContaining("rate must be in (0, 40.0], got 0.0")
+                .hasMessageContaining("duration must be at least 1 s")
+                .hasMessageContaining("delivery must be at-least-once or exactly-once, got twice");
+    }
+
+    @Test
+    void settleSettingsAreChecked() {
+        assertThatThrownBy(() -> LoadTest.builder().setStreams(1).optSettleTimeout(Duration.ofSeconds(-1))
+                .optSettleWindow(Duration.ofSeconds(2)).optSettleTolerance(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("load test settings: settle timeout must not be negative, got PT-1S; settle window must be at "
+                        + "least 3 s, got PT2S; settle tolerance must be positive, got 0.0");
+    }
+}
