@@ -9,9 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +63,50 @@ class JobJarTest {
                 "io/avstream/deploy/action/ActionPipeline.class", "io/avstream/operators/inference/BatchedInference.class",
                 "io/avstream/ingest/kafka/DecodingDeserializer.class", "io/avstream/sinks/AvroKafkaSink.class");
         assertThat(pipelines).contains("io.avstream.deploy.action.ActionPipeline");
+    }
+
+    /**
+     * Every class that the project's classes in the jar refer to is in the jar, in the JDK, or in what a
+     * Flink cluster provides (Flink, its logging): a dependency that Maven drops from the shaded jar (a
+     * test-scoped declaration overriding a transitive compile one, say) fails here, not on a cluster.
+     */
+    @Test
+    void isSelfContainedSaveForWhatFlinkProvides() throws IOException {
+        Set<String> inJar = new HashSet<>();
+        for (String e : entries) {
+            if (e.endsWith(".class")) {
+                inJar.add(e.substring(0, e.length() - ".class".length()).replace('/', '.'));
+            }
+        }
+        JavaClasses ours;
+        try (JarFile jar = new JarFile(JOB_JAR.toFile())) {
+            ours = new ClassFileImporter().withImportOption(location -> location.contains("/io/avstream/")).importJar(jar);
+        }
+        assertThat(ours).as("the project's classes in the jar").hasSizeGreaterThan(50);
+        Set<String> missing = new TreeSet<>();
+        for (JavaClass c : ours) {
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                JavaClass target = d.getTargetClass();
+                while (target.isArray()) {
+                    target = target.getComponentType();
+                }
+                String name = target.getName();
+                if (!target.isPrimitive() && !inJar.contains(name) && !providedOrJdk(name)) {
+                    missing.add(name + " (from " + c.getName() + ")");
+                }
+            }
+        }
+        assertThat(missing).as("classes the job refers to that the job jar lacks").isEmpty();
+    }
+
+    private static boolean providedOrJdk(String name) {
+        for (String p : List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "org.apache.flink.", "org.slf4j.",
+                "org.apache.logging.log4j.")) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
