@@ -22,10 +22,9 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -174,7 +173,9 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
   }
 
   /**
-   * Decodes one record written with the current or any released schema version.
+   * Decodes one record written with the current or any released schema version. The record's {@code bytes}
+   * fields are slices of {@code bytes}, not copies (a 24 KB mesh or an audio chunk is not copied again):
+   * leave the array as it is while the record is in use.
    *
    * @throws SchemaMismatchException when the framing is valid but the writer fingerprint is unknown
    * @throws IOException for anything else that is not exactly one valid record
@@ -184,7 +185,9 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     Schema writer = writerSchema(c, bytes);
     BodyValidator.check(writer, bytes, HEADER_LENGTH);
     try {
-      return c.decoder.decode(bytes);
+      // the body straight from the array (the validator found exactly one datum there), its bytes values
+      // as slices of the array rather than copies
+      return c.readers.get(headerFingerprint(bytes)).read(null, new ArrayDecoder(bytes, HEADER_LENGTH, bytes.length));
     } catch (IOException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -297,7 +300,8 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     final long fingerprint;
     final Map<Long, Schema> writers = new HashMap<>();
     final BinaryMessageEncoder<T> encoder;
-    final BinaryMessageDecoder<T> decoder;
+    /** Per writer fingerprint, a reader that resolves that writer's data into the current class (thread-safe). */
+    final Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
 
     Codecs(Class<T> type, List<String> extraWriterSchemas) {
       this.model = SpecificData.getForClass(type);
@@ -309,7 +313,6 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
       this.fingerprint = SchemaNormalization.parsingFingerprint64(current);
       writers.put(fingerprint, current);
 
-      SchemaStore.Cache store = new SchemaStore.Cache();
       List<Schema> earlier = new ArrayList<>(SchemaReleases.allOf(type.getSimpleName()));
       for (String json : extraWriterSchemas) {
         earlier.add(new Schema.Parser().parse(json));
@@ -319,11 +322,12 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
           throw new IllegalStateException("writer schema " + writer.getFullName() + " is not a version of "
               + current.getFullName());
         }
-        store.addSchema(writer);
         writers.put(SchemaNormalization.parsingFingerprint64(writer), writer);
       }
       this.encoder = new BinaryMessageEncoder<>(model, current);
-      this.decoder = new BinaryMessageDecoder<>(model, current, store);
+      for (Map.Entry<Long, Schema> w : writers.entrySet()) {
+        readers.put(w.getKey(), new SpecificDatumReader<>(w.getValue(), current, model));
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -59,6 +60,24 @@ class AvroCodecTest {
       assertThat(bytes[2 + i]).isEqualTo((byte) (fingerprint >>> (8 * i)));
     }
     assertThat(AvroCodec.headerFingerprint(bytes)).isEqualTo(fingerprint).isEqualTo(codec.fingerprint());
+  }
+
+  @Test
+  void bytesFieldsAreSlicesOfTheInputNotCopies() throws Exception {
+    AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
+    MocapFrame frame = SampleRecords.mocapFrame();
+    byte[] bytes = codec.encode(frame);
+
+    ByteBuffer vertices = codec.decode(bytes).getVertices();
+
+    assertThat(vertices).isEqualTo(frame.getVertices());
+    assertThat(vertices.hasArray()).isTrue();
+    assertThat(vertices.array()).isSameAs(bytes);
+    assertThat(vertices.position()).isZero();
+    assertThat(vertices.remaining()).isEqualTo(frame.getVertices().remaining());
+    // a second record decoded from the same kind of input shares nothing with the first
+    byte[] other = codec.encode(MocapFrame.newBuilder(frame).setSeq(frame.getSeq() + 1).build());
+    assertThat(codec.decode(other).getVertices().array()).isSameAs(other);
   }
 
   @Test

@@ -90,11 +90,7 @@ public final class KafkaInputSource {
             if (groupId == null || groupId.isBlank()) {
                 throw new IllegalArgumentException("a consumer group id is required: call setGroupId(id)");
             }
-            Properties props = new Properties();
-            props.putAll(properties);
-            props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.putIfAbsent("partition.discovery.interval.ms", "10000");
-            props.putIfAbsent("commit.offsets.on.checkpoint", "true");
+            Properties props = consumerProperties(properties);
             KafkaSourceBuilder<T> b = KafkaSource.<T>builder()
                     .setBootstrapServers(bootstrapServers)
                     .setTopics(topics)
@@ -107,5 +103,23 @@ public final class KafkaInputSource {
             }
             return b.build();
         }
+    }
+
+    /**
+     * The consumer properties of a source: the given ones (they win), over the source's defaults (read
+     * committed, partition discovery, offsets committed on checkpoints, and settings for large records).
+     */
+    static Properties consumerProperties(Properties given) {
+        Properties props = new Properties();
+        props.putAll(given);
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent("partition.discovery.interval.ms", "10000");
+        props.putIfAbsent("commit.offsets.on.checkpoint", "true");
+        // sensor records are large (a MoCap frame 24 KB): the OS's socket buffer autotuning instead of the
+        // consumer's 64 KB, and 4 MB per partition and fetch instead of 1 MB (bench's trivial-model job: about
+        // 1.3x the windows/s; docs/performance.md)
+        props.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, "-1");
+        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
+        return props;
     }
 }

@@ -189,7 +189,20 @@ public abstract class RecordDecoder<T extends SpecificRecordBase> implements Ser
         ByteBuffer b = le.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int n = b.remaining() / 4;
         int base = b.position();
-        for (int i = 0; i < n; i++) {
+        // two floats per step: a float is NaN or infinite when its exponent bits are all ones, i.e. when its
+        // lane of (v & EXP) ^ EXP is zero; only a pair with such a lane is looked at float by float
+        final long exp = 0x7f80_0000_7f80_0000L;
+        int pairs = n / 2;
+        int i = 0;
+        for (int p = 0; p < pairs; p++) {
+            long t = (b.getLong(base + 8 * p) & exp) ^ exp;
+            if ((t & 0xffff_ffffL) == 0 || (t >>> 32) == 0) {
+                i = 2 * p;
+                break;
+            }
+            i = 2 * p + 2;
+        }
+        for (; i < n; i++) {
             // exponent all ones: infinity or NaN
             if ((b.getInt(base + 4 * i) & 0x7f80_0000) == 0x7f80_0000) {
                 return i;

@@ -27,7 +27,8 @@ public final class Bench {
     /** What to run and how; see {@code avstream bench --help}. */
     public record Settings(String model, int windows, int[] batchSizes, int streams, int parallelism, int workers,
             int intraOpThreads, int maxBatch, Duration maxDelay, int repetitions, int windowsPerRepetition,
-            int[] stateStreams, List<String> parts, Map<String, String> jobSettings, int jobRuns) {
+            int[] stateStreams, List<String> parts, Map<String, String> jobSettings, int jobRuns, int trivialWindows,
+            int maxWarmUps, boolean brokerInProcess) {
 
         /** Checks the settings. */
         public Settings {
@@ -39,9 +40,10 @@ public final class Bench {
                     throw new IllegalArgumentException("--batch-sizes must increase, was " + Arrays.toString(batchSizes));
                 }
             }
-            if (windows < 1 || streams < 1 || parallelism < 1 || workers < 1 || repetitions < 1 || jobRuns < 1) {
-                throw new IllegalArgumentException(
-                        "--windows, --streams, --parallelism, --workers, --repetitions and --job-runs must be positive");
+            if (windows < 1 || streams < 1 || parallelism < 1 || workers < 1 || repetitions < 1 || jobRuns < 1
+                    || trivialWindows < 1 || maxWarmUps < 1) {
+                throw new IllegalArgumentException("--windows, --streams, --parallelism, --workers, --repetitions, "
+                        + "--job-runs, --trivial-windows and --max-warm-ups must be positive");
             }
             for (String p : parts) {
                 if (!PARTS.contains(p)) {
@@ -53,7 +55,16 @@ public final class Bench {
 
         /** Seconds of frames per stream so that the input holds at least {@code windows} full windows. */
         int seconds() {
-            return (windows + streams - 1) / streams + 1;
+            return seconds(windows);
+        }
+
+        /** Seconds of frames per stream for the trivial-model job's input. */
+        int trivialSeconds() {
+            return seconds(trivialWindows);
+        }
+
+        private int seconds(int w) {
+            return (w + streams - 1) / streams + 1;
         }
     }
 
@@ -63,6 +74,12 @@ public final class Bench {
 
     /** The nearly free model with stmt-small's signature that the trivial-model job runs. */
     public static final String TRIVIAL_MODEL = "classpath:bench-trivial-action";
+
+    /**
+     * A warm-up run whose JIT compiling took more than this share of its runtime leaves the code still being
+     * compiled: the next run would measure the compiler, so another warm-up run follows.
+     */
+    static final double SETTLED_COMPILE_SHARE = 0.10;
 
     private Bench() {}
 
@@ -169,8 +186,15 @@ public final class Bench {
     /** The jobs, taking turns {@code s.jobRuns()} times after one warm-up run that is not counted. */
     private static void runJobs(Settings s, ModelPackage pkg, RuntimeOptions sessionOptions, List<String> jobs,
             BenchReport report, PrintStream out) throws Exception {
-        out.printf("writing the input to the in-process broker...%n");
-        try (PipelineBench bench = PipelineBench.prepare(s.streams(), s.seconds(), Math.max(4, s.parallelism()), out)) {
+        out.printf("starting the broker (%s) and writing the input...%n",
+                s.brokerInProcess() ? "in this JVM" : "a process of its own");
+        try (PipelineBench bench = PipelineBench.start(s.brokerInProcess())) {
+            int partitions = Math.max(4, s.parallelism());
+            PipelineBench.Input modelInput = jobs.stream().anyMatch(j -> !j.equals("trivial"))
+                    ? bench.write(s.streams(), s.seconds(), partitions, out) : null;
+            // the nearly free model gets through its input a hundred times faster: it has an input of its own
+            PipelineBench.Input trivialInput = jobs.contains("trivial")
+                    ? bench.write(s.streams(), s.trivialSeconds(), partitions, out) : null;
             Map<String, String> job = new HashMap<>(s.jobSettings());
             job.put(ActionOptions.MODEL.key(), s.model());
             job.put(JobOptions.INTRA_OP_THREADS.key(), Integer.toString(s.intraOpThreads()));
@@ -185,23 +209,31 @@ public final class Bench {
             Map<String, String> trivialJob = new HashMap<>(job);
             trivialJob.put(ActionOptions.MODEL.key(), TRIVIAL_MODEL);
             ModelPackage trivialPkg = jobs.contains("trivial") ? ModelRef.of(TRIVIAL_MODEL).load() : null;
+            Jobs runner = new Jobs(bench, s, modelInput, trivialInput, job, batchOne, trivialJob);
 
             Map<String, List<PipelineBench.Run>> runs = new java.util.LinkedHashMap<>();
             jobs.forEach(j -> runs.put(j, new ArrayList<>()));
             List<EngineCeiling.Point> pairedCeilings = new ArrayList<>();
             List<EngineCeiling.Point> trivialCeilings = new ArrayList<>();
-            // the first job in a JVM runs ~15 % slower while Flink's and Kafka's code is compiled: not counted
+            // the first jobs in a JVM run slower while Flink's and Kafka's code is compiled: warm-up runs of the
+            // first job, not counted, until the JIT compiler has settled (or --max-warm-ups)
             String first = jobs.get(0);
-            out.printf("warm-up run of the %s job (not counted)...%n", first);
-            PipelineBench.Run warmUp = runJob(bench, first, s, job, batchOne, trivialJob);
-            report.warmUp = warmUp;
-            out.printf("  %.1f windows/s%n", warmUp.windowsPerSec());
+            for (int w = 1; w <= s.maxWarmUps(); w++) {
+                out.printf("warm-up run %d of the %s job (not counted)...%n", w, first);
+                PipelineBench.Run warmUp = runner.run(first);
+                report.warmUps.add(warmUp);
+                out.printf("  %.1f windows/s, JIT compiling %.1f s of the job's %.1f s%n", warmUp.windowsPerSec(),
+                        warmUp.jobCompileSeconds(), warmUp.jobSeconds());
+                if (!warmUp.stillCompiling(SETTLED_COMPILE_SHARE)) {
+                    break;
+                }
+            }
             for (int i = 0; i < s.jobRuns(); i++) {
                 String suffix = s.jobRuns() > 1 ? " " + (i + 1) : "";
                 for (String j : jobs) {
                     out.printf("(%s) %s job, run %d of %d...%n", BenchReport.number(j), j, i + 1, s.jobRuns());
-                    MachineLoad load = MachineLoad.now();
-                    PipelineBench.Run r = runJob(bench, j, s, job, batchOne, trivialJob);
+                    MachineLoad load = MachineLoad.now(bench.brokerPid());
+                    PipelineBench.Run r = runner.run(j);
                     report.load.put(j + suffix, load.since());
                     runs.get(j).add(r);
                     out.printf("  %.1f windows/s, mean batch %.2f, %.2f ms CPU per window (%.2f cores)%n",
@@ -240,14 +272,17 @@ public final class Bench {
         }
     }
 
-    private static PipelineBench.Run runJob(PipelineBench bench, String job, Settings s, Map<String, String> pipeline,
-            Map<String, String> batchOne, Map<String, String> trivial) throws Exception {
-        return switch (job) {
-            case "pipeline" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), pipeline);
-            case "max-batch-1" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), batchOne);
-            case "per-record" -> bench.run(PipelineBench.Kind.PER_RECORD, s.parallelism(), pipeline);
-            case "trivial" -> bench.run(PipelineBench.Kind.PIPELINE, s.parallelism(), trivial);
-            default -> throw new IllegalArgumentException("not a job: " + job);
-        };
+    /** The jobs of the bench on their inputs. */
+    private record Jobs(PipelineBench bench, Settings s, PipelineBench.Input modelInput, PipelineBench.Input trivialInput,
+            Map<String, String> pipeline, Map<String, String> batchOne, Map<String, String> trivial) {
+        PipelineBench.Run run(String job) throws Exception {
+            return switch (job) {
+                case "pipeline" -> bench.run(modelInput, PipelineBench.Kind.PIPELINE, s.parallelism(), pipeline);
+                case "max-batch-1" -> bench.run(modelInput, PipelineBench.Kind.PIPELINE, s.parallelism(), batchOne);
+                case "per-record" -> bench.run(modelInput, PipelineBench.Kind.PER_RECORD, s.parallelism(), pipeline);
+                case "trivial" -> bench.run(trivialInput, PipelineBench.Kind.PIPELINE, s.parallelism(), trivial);
+                default -> throw new IllegalArgumentException("not a job: " + job);
+            };
+        }
     }
 }

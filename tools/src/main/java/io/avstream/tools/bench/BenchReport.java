@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,8 @@ public final class BenchReport {
     GemmPeak.Result gemmPeak;
     GemmPeak.Result gemmPeakOneSession;
     BatcherCeiling.Result batcher;
-    PipelineBench.Run warmUp;
+    /** The warm-up runs, not counted: until the JIT compiler had settled, or the most the settings allow. */
+    final List<PipelineBench.Run> warmUps = new ArrayList<>();
     PipelineBench.Run pipeline;
     PipelineBench.Run maxBatchOne;
     PipelineBench.Run perRecord;
@@ -236,9 +238,16 @@ public final class BenchReport {
     }
 
     private void printJobs(PrintStream out) {
-        if (warmUp != null) {
+        if (!warmUps.isEmpty()) {
             out.println();
-            out.printf("warm-up run (not counted): %.1f windows/s%n", warmUp.windowsPerSec());
+            StringBuilder sb = new StringBuilder();
+            for (PipelineBench.Run w : warmUps) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(String.format("%.1f windows/s (JIT %.1f of %.1f s)",
+                        w.windowsPerSec(), w.jobCompileSeconds(), w.jobSeconds()));
+            }
+            PipelineBench.Run last = warmUps.get(warmUps.size() - 1);
+            out.printf("warm-up runs (not counted): %s%s%n", sb, last.stillCompiling(Bench.SETTLED_COMPILE_SHARE)
+                    ? "  <- the JIT compiler had not settled: raise --max-warm-ups" : "");
         }
         String[][] names = {
             {"2", "pipeline (Kafka -> Flink job with shared batched model -> Kafka)"},
@@ -259,8 +268,13 @@ public final class BenchReport {
             out.printf("    %.1f windows/s from the first inference start to the last end (%.1f s); "
                     + "%.1f windows/s over the job's runtime (%.1f s, start-up included)%n",
                     r.windowsPerSec(), r.inferenceSeconds(), r.windowsPerSecJob(), r.jobSeconds());
-            out.printf("    CPU of the whole process while inference ran: %.2f ms per window (%.2f cores); "
-                    + "over the whole job %.1f s%n", r.cpuMsPerWindow(), r.busyCores(), r.jobCpuSeconds());
+            out.printf("    CPU of the whole process while inference ran: %.2f ms per window (%.2f cores), of which JIT "
+                    + "compiling %.2f ms; over the whole job %.1f s%n", r.cpuMsPerWindow(), r.busyCores(),
+                    r.compileMsPerWindow(), r.jobCpuSeconds());
+            if (!Double.isNaN(r.brokerCpuSeconds())) {
+                out.printf("    the broker process meanwhile (not the job's): %.2f ms CPU per window (%.2f cores)%n",
+                        r.brokerCpuMsPerWindow(), r.brokerCpuSeconds() / r.inferenceSeconds());
+            }
             out.printf("    batch sizes used: mean %.2f per batch (%.2f seen by a window); windows per batch size %s%n",
                     r.meanBatchSize(), r.meanPredictionBatch(), r.batchSizes());
             if (all.get(k).size() > 1) {
@@ -381,7 +395,7 @@ public final class BenchReport {
         doc.put("maxBatchOne", run(maxBatchOne));
         doc.put("perRecord", run(perRecord));
         doc.put("trivialModel", run(trivial));
-        doc.put("warmUp", run(warmUp));
+        doc.put("warmUps", warmUps.stream().map(BenchReport::run).toList());
         doc.put("runs", Map.of("pipeline", pipelineRunList.stream().map(BenchReport::run).toList(),
                 "maxBatchOne", maxBatchOneRunList.stream().map(BenchReport::run).toList(),
                 "perRecord", perRecordRunList.stream().map(BenchReport::run).toList(),
@@ -399,7 +413,7 @@ public final class BenchReport {
         doc.put("ratios", ratios());
         Map<String, Object> loads = new LinkedHashMap<>();
         load.forEach((part, l) -> loads.put(part, Map.of("seconds", l.seconds(), "selfCores", l.self(),
-                "otherProcessesCores", l.others())));
+                "brokerProcessCores", l.broker(), "otherProcessesCores", l.others())));
         doc.put("machineLoad", loads);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path parent = file.toAbsolutePath().getParent();
@@ -426,6 +440,9 @@ public final class BenchReport {
         m.put("cpuMsPerWindow", r.cpuMsPerWindow());
         m.put("busyCores", r.busyCores());
         m.put("jobCpuSeconds", r.jobCpuSeconds());
+        m.put("compileMsPerWindow", r.compileMsPerWindow());
+        m.put("jobCompileSeconds", r.jobCompileSeconds());
+        m.put("brokerCpuMsPerWindow", Double.isNaN(r.brokerCpuSeconds()) ? null : r.brokerCpuMsPerWindow());
         return m;
     }
 }

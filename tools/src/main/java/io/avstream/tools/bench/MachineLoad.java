@@ -3,6 +3,8 @@ package io.avstream.tools.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import io.avstream.tools.local.BrokerProcess;
 import java.util.List;
 
 /**
@@ -17,42 +19,60 @@ public final class MachineLoad {
     private final long wallNanos;
     private final long allBusyTicks;
     private final long selfTicks;
+    private final long brokerPid;
+    private final long brokerTicks;
 
-    private MachineLoad(long wallNanos, long allBusyTicks, long selfTicks) {
+    private MachineLoad(long wallNanos, long allBusyTicks, long selfTicks, long brokerPid, long brokerTicks) {
         this.wallNanos = wallNanos;
         this.allBusyTicks = allBusyTicks;
         this.selfTicks = selfTicks;
+        this.brokerPid = brokerPid;
+        this.brokerTicks = brokerTicks;
     }
 
     /**
      * Busy cores over an interval.
      *
      * @param self   cores this process kept busy on average
+     * @param broker cores the bench's broker process kept busy on average (NaN when the broker runs in this
+     *               process, where its time is part of {@code self})
      * @param others cores every other process kept busy on average (NaN where {@code /proc} is not readable)
      */
-    public record Interval(double seconds, double self, double others) {
+    public record Interval(double seconds, double self, double broker, double others) {
         @Override
         public String toString() {
-            return Double.isNaN(others) ? "machine load not readable"
-                    : String.format("this process %.2f cores, other processes %.2f cores", self, others);
+            if (Double.isNaN(others)) {
+                return "machine load not readable";
+            }
+            return Double.isNaN(broker) ? String.format("this process %.2f cores, other processes %.2f cores", self, others)
+                    : String.format("this process %.2f cores, broker process %.2f cores, other processes %.2f cores",
+                            self, broker, others);
         }
     }
 
     /** A snapshot now. */
     public static MachineLoad now() {
-        return new MachineLoad(System.nanoTime(), allBusyTicks(), selfTicks());
+        return now(-1);
+    }
+
+    /** A snapshot now that also reads the CPU time of the broker process {@code brokerPid} (-1: none). */
+    public static MachineLoad now(long brokerPid) {
+        long broker = brokerPid < 0 ? -1 : BrokerProcess.processTicks(Path.of("/proc", Long.toString(brokerPid), "stat"));
+        return new MachineLoad(System.nanoTime(), allBusyTicks(), selfTicks(), brokerPid, broker);
     }
 
     /** The load from this snapshot to now. */
     public Interval since() {
-        MachineLoad end = now();
+        MachineLoad end = now(brokerPid);
         double seconds = (end.wallNanos - wallNanos) / 1e9;
         if (allBusyTicks < 0 || end.allBusyTicks < 0 || selfTicks < 0 || end.selfTicks < 0 || seconds <= 0) {
-            return new Interval(seconds, Double.NaN, Double.NaN);
+            return new Interval(seconds, Double.NaN, Double.NaN, Double.NaN);
         }
         double self = (end.selfTicks - selfTicks) / TICKS_PER_SECOND / seconds;
         double all = (end.allBusyTicks - allBusyTicks) / TICKS_PER_SECOND / seconds;
-        return new Interval(seconds, self, Math.max(0, all - self));
+        double broker = brokerTicks < 0 || end.brokerTicks < 0 ? Double.NaN
+                : (end.brokerTicks - brokerTicks) / TICKS_PER_SECOND / seconds;
+        return new Interval(seconds, self, broker, Math.max(0, all - self - (Double.isNaN(broker) ? 0 : broker)));
     }
 
     /** user + nice + system + irq + softirq + steal of all CPUs, in clock ticks; -1 if unknown. */
@@ -72,13 +92,6 @@ public final class MachineLoad {
 
     /** utime + stime of this process, in clock ticks; -1 if unknown. */
     private static long selfTicks() {
-        try {
-            String s = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split("\\s+");
-            // fields after the command: state is f[0]; utime and stime are fields 14 and 15 of the whole line
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return BrokerProcess.processTicks(Path.of("/proc/self/stat"));
     }
 }

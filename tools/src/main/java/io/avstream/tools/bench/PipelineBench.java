@@ -17,8 +17,11 @@ import io.avstream.deploy.AvstreamJob;
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.tools.cli.LocalJob;
+import io.avstream.tools.cli.LocalStack;
 import io.avstream.tools.dataset.MocapDatasetExporter;
+import io.avstream.tools.local.BrokerProcess;
 import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.tools.local.LocalBroker;
 import io.avstream.ingest.InputWatermarks;
 import io.avstream.ingest.kafka.DecodingDeserializer;
 import io.avstream.ingest.produce.SyntheticFrames;
@@ -37,6 +40,8 @@ import io.avstream.schemas.Stamped;
 import io.avstream.sinks.LatencyMetrics;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -79,10 +84,15 @@ public final class PipelineBench implements AutoCloseable {
      * @param cpuSeconds         CPU time of this process from the first inference start to the last end
      *                           (NaN where unknown)
      * @param jobCpuSeconds      CPU time of this process over the whole job, start-up included
+     * @param compileSeconds     time the JIT compiler spent compiling from the first inference start to the last
+     *                           end (part of {@code cpuSeconds}; NaN where the JVM does not tell)
+     * @param jobCompileSeconds  the same over the whole job
+     * @param brokerCpuSeconds   CPU time of the broker process from the first inference start to the last end
+     *                           (NaN when the broker runs in this process, where it is part of {@code cpuSeconds})
      */
     public record Run(Kind kind, long predictions, long expectedWindows, double inferenceSeconds, double jobSeconds,
             Map<Integer, Long> batchSizes, double meanBatchSize, double meanPredictionBatch, double cpuSeconds,
-            double jobCpuSeconds) {
+            double jobCpuSeconds, double compileSeconds, double jobCompileSeconds, double brokerCpuSeconds) {
         /** Windows per second while inference ran (first start to last end). */
         public double windowsPerSec() {
             return predictions / inferenceSeconds;
@@ -102,54 +112,100 @@ public final class PipelineBench implements AutoCloseable {
         public double windowsPerSecJob() {
             return predictions / jobSeconds;
         }
-    }
 
-    private final EmbeddedKafka kafka;
-    private final String input;
-    private final int streams;
-    private final int seconds;
-    private final long expectedWindows;
+        /** JIT compile milliseconds per window while inference ran (part of {@link #cpuMsPerWindow()}). */
+        public double compileMsPerWindow() {
+            return compileSeconds * 1000 / predictions;
+        }
 
-    private PipelineBench(EmbeddedKafka kafka, String input, int streams, int seconds, long expectedWindows) {
-        this.kafka = kafka;
-        this.input = input;
-        this.streams = streams;
-        this.seconds = seconds;
-        this.expectedWindows = expectedWindows;
-    }
+        /** The broker process's CPU milliseconds per window while inference ran; NaN for an in-process broker. */
+        public double brokerCpuMsPerWindow() {
+            return brokerCpuSeconds * 1000 / predictions;
+        }
 
-    /**
-     * Starts the broker and writes {@code seconds} of frames (25 fps) of {@code streams} held-out
-     * actors to a fresh topic with {@code partitions} partitions.
-     */
-    public static PipelineBench prepare(int streams, int seconds, int partitions, PrintStream log) throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.start();
-        try {
-            String topic = "bench-mocap-" + UUID.randomUUID().toString().substring(0, 8);
-            kafka.createTopic(topic, partitions);
-            long t0 = System.nanoTime();
-            long frames = write(kafka, topic, streams, seconds);
-            if (log != null) {
-                log.printf("  wrote %d frames (%d streams x %d s at 25 fps) in %.1f s%n", frames, streams, seconds,
-                        (System.nanoTime() - t0) / 1e9);
-            }
-            // windows [k, k + 2) s of the whole seconds written; the last, half-filled ones are skipped as sparse
-            long expected = (long) streams * (seconds - 1);
-            return new PipelineBench(kafka, topic, streams, seconds, expected);
-        } catch (Exception | Error e) {
-            kafka.close();
-            throw e;
+        /**
+         * True when the JIT compiler was still busy for more than {@code share} of the job's runtime: the code
+         * had not reached its steady state.
+         */
+        public boolean stillCompiling(double share) {
+            return !Double.isNaN(jobCompileSeconds) && jobCompileSeconds > share * jobSeconds;
         }
     }
 
-    private static long write(EmbeddedKafka kafka, String topic, int streams, int seconds) throws IOException {
+    /**
+     * Frames written to a topic of the bench's broker for the jobs to read.
+     *
+     * @param topic           the topic
+     * @param streams         streams in it
+     * @param seconds         seconds of frames per stream (25 fps)
+     * @param expectedWindows full windows in it
+     */
+    public record Input(String topic, int streams, int seconds, long expectedWindows) {}
+
+    private final LocalBroker kafka;
+    /** One Flink MiniCluster for all runs, started with the first: jobs are submitted to it as to a real cluster. */
+    private MiniCluster cluster;
+    private int clusterSlots;
+
+    private PipelineBench(LocalBroker kafka) {
+        this.kafka = kafka;
+    }
+
+    private MiniCluster cluster(int parallelism) throws Exception {
+        if (cluster != null && clusterSlots != parallelism) {
+            cluster.close();
+            cluster = null;
+        }
+        if (cluster == null) {
+            MiniCluster c = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(LocalStack.flinkConfiguration(parallelism))
+                    .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
+            c.start();
+            cluster = c;
+            clusterSlots = parallelism;
+        }
+        return cluster;
+    }
+
+    /**
+     * Starts the bench's broker: a process of its own (so that this process's CPU time is the job's, and the
+     * broker's is read apart), or in this JVM.
+     */
+    public static PipelineBench start(boolean brokerInProcess) {
+        return new PipelineBench(brokerInProcess ? EmbeddedKafka.start() : BrokerProcess.start(Duration.ofMinutes(2)));
+    }
+
+    /** The broker process's id, or -1 when the broker runs in this JVM. */
+    public long brokerPid() {
+        return kafka instanceof BrokerProcess p ? p.pid() : -1;
+    }
+
+    /**
+     * Writes {@code seconds} of frames (25 fps) of {@code streams} held-out actors to a fresh topic with
+     * {@code partitions} partitions.
+     */
+    public Input write(int streams, int seconds, int partitions, PrintStream log) throws IOException {
+        String topic = "bench-mocap-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.createTopic(topic, partitions);
+        long t0 = System.nanoTime();
+        long frames = write(kafka, topic, streams, seconds);
+        if (log != null) {
+            log.printf("  wrote %d frames (%d streams x %d s at 25 fps) in %.1f s%n", frames, streams, seconds,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        // windows [k, k + 2) s of the whole seconds written; the last, half-filled ones are skipped as sparse
+        return new Input(topic, streams, seconds, (long) streams * (seconds - 1));
+    }
+
+    private static long write(LocalBroker kafka, String topic, int streams, int seconds) throws IOException {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1 << 20));
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // as the MoCap producer writes: float32 meshes do not compress with lz4 (see MocapKafkaProducer)
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 << 20));
         AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
         // whole seconds in the past, so that windows align with the frames and none is in the future
@@ -179,32 +235,17 @@ public final class PipelineBench implements AutoCloseable {
         return n;
     }
 
-    /** Full windows in the input. */
-    public long expectedWindows() {
-        return expectedWindows;
-    }
-
-    /** Streams in the input. */
-    public int streams() {
-        return streams;
-    }
-
-    /** Seconds of frames per stream. */
-    public int seconds() {
-        return seconds;
-    }
-
     /**
      * Runs one bounded job over the whole input, at-least-once, and reads its predictions back.
      *
      * @param settings job options ({@code avstream.*}) on top of the bench's (bootstrap, topics, bounded source)
      */
-    public Run run(Kind kind, int parallelism, Map<String, String> settings) throws Exception {
+    public Run run(Input input, Kind kind, int parallelism, Map<String, String> settings) throws Exception {
         String out = "bench-predictions-" + UUID.randomUUID().toString().substring(0, 8);
         kafka.createTopic(out, 2);
         Map<String, String> pairs = new HashMap<>(settings);
         pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        pairs.put(ActionOptions.TOPIC.key(), input);
+        pairs.put(ActionOptions.TOPIC.key(), input.topic());
         pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
         pairs.put(JobOptions.DEADLETTER_TOPIC.key(), out + "-dead");
         pairs.put(JobOptions.GROUP_ID.key(), out);
@@ -220,25 +261,29 @@ public final class PipelineBench implements AutoCloseable {
 
         LocalJob job = LocalJob.builder().setConfig(config).optParallelism(parallelism)
                 .optGraph(kind == Kind.PIPELINE ? AvstreamJob::build : PipelineBench::buildPerRecord).build();
-        // CPU of the whole process sampled over the run, read back between the first inference start and the last end
-        ProcessCpu cpu = ProcessCpu.sample(50);
+        // CPU of the whole process (and the JIT's share, and the broker's) sampled over the run, read back between
+        // the first inference start and the last end
+        ProcessCpu cpu = ProcessCpu.sample(50, brokerPid());
         JobExecutionResult result;
         double jobCpuSeconds;
+        double jobCompileSeconds;
         try {
             long cpu0 = ProcessCpu.nanos();
-            result = job.execute("bench-" + kind.name().toLowerCase());
+            long compile0 = ProcessCpu.compileNanos();
+            result = job.execute("bench-" + kind.name().toLowerCase(), cluster(parallelism));
             jobCpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
+            jobCompileSeconds = compile0 < 0 ? Double.NaN : (ProcessCpu.compileNanos() - compile0) / 1e9;
         } finally {
             cpu.close();
         }
         double jobSeconds = result.getNetRuntime() / 1000.0;
-        List<Prediction> predictions = readAll(out, expectedWindows);
-        return summarise(kind, predictions, expectedWindows, jobSeconds, cpu, jobCpuSeconds);
+        List<Prediction> predictions = readAll(out, input.expectedWindows());
+        return summarise(kind, predictions, input.expectedWindows(), jobSeconds, cpu, jobCpuSeconds, jobCompileSeconds);
     }
 
     /** Aggregates the predictions of one run; the CPU time while inference ran comes from {@code cpu} (may be null). */
     static Run summarise(Kind kind, List<Prediction> predictions, long expected, double jobSeconds, ProcessCpu cpu,
-            double jobCpuSeconds) {
+            double jobCpuSeconds, double jobCompileSeconds) {
         long firstStart = Long.MAX_VALUE;
         long lastEnd = Long.MIN_VALUE;
         Map<Integer, Long> sizes = new java.util.TreeMap<>();
@@ -255,9 +300,12 @@ public final class PipelineBench implements AutoCloseable {
         double seconds = predictions.isEmpty() ? Double.NaN : (lastEnd - firstStart) / 1e6;
         double meanBatch = batches == 0 ? 0 : predictions.size() / batches;
         double meanSeen = predictions.isEmpty() ? 0 : batchSum / predictions.size();
-        double cpuSeconds = cpu == null || predictions.isEmpty() ? Double.NaN : cpu.cpuSecondsBetween(firstStart, lastEnd);
+        boolean sampled = cpu != null && !predictions.isEmpty();
+        double cpuSeconds = sampled ? cpu.cpuSecondsBetween(firstStart, lastEnd) : Double.NaN;
+        double compileSeconds = sampled ? cpu.compileSecondsBetween(firstStart, lastEnd) : Double.NaN;
+        double brokerSeconds = sampled ? cpu.brokerCpuSecondsBetween(firstStart, lastEnd) : Double.NaN;
         return new Run(kind, predictions.size(), expected, seconds, jobSeconds, sizes, meanBatch, meanSeen, cpuSeconds,
-                jobCpuSeconds);
+                jobCpuSeconds, compileSeconds, jobCompileSeconds, brokerSeconds);
     }
 
     /** The job's graph up to the windows, then per-record inference instead of the batched one. */
@@ -307,6 +355,14 @@ public final class PipelineBench implements AutoCloseable {
 
     @Override
     public void close() {
-        kafka.close();
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the bench's MiniCluster", e);
+        } finally {
+            kafka.close();
+        }
     }
 }

@@ -70,10 +70,24 @@ public final class BenchCommand implements Callable<Integer> {
     int windowsPerRepetition;
 
     @Option(names = "--job-runs", defaultValue = "1",
-            description = "Runs of each job, taking turns, after one warm-up run of the first job that is not counted; the fastest run "
+            description = "Runs of each job, taking turns, after warm-up runs of the first job that are not counted; the fastest run "
                     + "of each is reported, and each pipeline run is compared with the engine ceiling measured right after it "
                     + "(default ${DEFAULT-VALUE}).")
     int jobRuns;
+
+    @Option(names = "--trivial-windows", defaultValue = "4800",
+            description = "Windows in the trivial-model job's runs, on an input of their own (default ${DEFAULT-VALUE}).")
+    int trivialWindows;
+
+    @Option(names = "--max-warm-ups", defaultValue = "10",
+            description = "Warm-up runs of the first job, not counted, at most; they stop once the JIT compiler took less "
+                    + "than 10 %% of a run (default ${DEFAULT-VALUE}).")
+    int maxWarmUps;
+
+    @Option(names = "--broker-in-process",
+            description = "Run the Kafka broker in this JVM instead of a process of its own; its CPU time is then part of "
+                    + "the job's.")
+    boolean brokerInProcess;
 
     @Option(names = "--state-streams", defaultValue = "1,100,1000", split = ",",
             description = "Stream counts at which the windower's state is measured (default ${DEFAULT-VALUE}).")
@@ -92,7 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Bench.Settings s = new Bench.Settings(model, windows, batchSizes.stream().mapToInt(Integer::intValue).toArray(),
                 streams, parallelism, workers, intraOpThreads, maxBatch, maxDelay, repetitions, windowsPerRepetition,
-                stateStreams.stream().mapToInt(Integer::intValue).toArray(), parts, settings, jobRuns);
+                stateStreams.stream().mapToInt(Integer::intValue).toArray(), parts, settings, jobRuns, trivialWindows,
+                maxWarmUps, brokerInProcess);
         Bench.run(s, out, json);
         return 0;
     }

@@ -5,7 +5,10 @@ import io.avstream.deploy.JobConfig;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * The avstream job on an in-process Flink MiniCluster, as the command-line tools and the tests run it:
@@ -44,6 +47,19 @@ public final class LocalJob {
     /** Runs the job until it ends (a bounded input) and returns its result. */
     public JobExecutionResult execute(String name) throws Exception {
         return env.execute(name);
+    }
+
+    /**
+     * Runs the job until it ends on a MiniCluster that is already running and stays up afterwards (bench
+     * submits its jobs one after another to one cluster, as to a real one, instead of starting a cluster
+     * per job) and returns its result.
+     */
+    public JobExecutionResult execute(String name, MiniCluster cluster) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        JobGraph job = graph.getJobGraph();
+        cluster.submitJob(job).get();
+        return cluster.requestJobResult(job.getJobID()).get().toJobExecutionResult(LocalJob.class.getClassLoader());
     }
 
     /** Submits the job and returns at once. */

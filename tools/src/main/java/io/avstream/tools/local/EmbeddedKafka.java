@@ -15,18 +15,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -44,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements LocalBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final InetAddress LOOPBACK = loopback();
@@ -182,49 +177,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** The {@code bootstrap.servers} value for clients. */
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
-    }
-
-    /** Creates a topic with the given partitions (replication factor 1); an existing topic is left as it is. */
-    public void createTopic(String name, int partitions) {
-        createTopic(name, partitions, Map.of());
-    }
-
-    /** Creates a topic with topic-level configuration (e.g. {@code cleanup.policy=compact}). */
-    public void createTopic(String name, int partitions, Map<String, String> configs) {
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name, e.getCause());
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + name, e);
-        }
-    }
-
-    /** The names of the topics that exist now. */
-    public Set<String> topics() {
-        try (Admin admin = admin()) {
-            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot list topics", e);
-        }
-    }
-
-    private Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return Admin.create(p);
     }
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            try (Admin admin = admin()) {
+            try (Admin admin = LocalBroker.admin(bootstrapServers())) {
                 if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
                     return;
                 }

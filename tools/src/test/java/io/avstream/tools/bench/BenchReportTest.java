@@ -36,7 +36,7 @@ class BenchReportTest {
 
     private static PipelineBench.Run run(PipelineBench.Kind kind, double seconds, int batch, double cpuSeconds) {
         return new PipelineBench.Run(kind, 360, 360, seconds, seconds + 2, Map.of(batch, 360L), batch, batch, cpuSeconds,
-                cpuSeconds + 3);
+                cpuSeconds + 3, 0.1, 0.2, Double.NaN);
     }
 
     @Test
@@ -142,7 +142,7 @@ class BenchReportTest {
                             .setQueueTimeUs(0).setEmitTimeUs(0).build())
                     .build());
         }
-        PipelineBench.Run run = PipelineBench.summarise(PipelineBench.Kind.PIPELINE, predictions, 5, 4.0, null, 1.0);
+        PipelineBench.Run run = PipelineBench.summarise(PipelineBench.Kind.PIPELINE, predictions, 5, 4.0, null, 1.0, 0.5);
         assertThat(run.inferenceSeconds()).isCloseTo(2.0, within(1e-9));
         assertThat(run.windowsPerSec()).isCloseTo(2.5, within(1e-9));
         assertThat(run.windowsPerSecJob()).isCloseTo(1.25, within(1e-9));
@@ -157,5 +157,31 @@ class BenchReportTest {
     void machineLoadIsReadFromProc() {
         MachineLoad.Interval l = MachineLoad.now().since();
         assertThat(l.seconds()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aRunIsStillCompilingWhenTheJitTookMoreThanTheShareOfItsRuntime() {
+        PipelineBench.Run settled = new PipelineBench.Run(PipelineBench.Kind.PIPELINE, 100, 100, 1.0, 10.0, Map.of(4, 100L),
+                4, 4, 2.0, 20.0, 0.02, 0.4, 0.5);
+        PipelineBench.Run compiling = new PipelineBench.Run(PipelineBench.Kind.PIPELINE, 100, 100, 1.0, 10.0,
+                Map.of(4, 100L), 4, 4, 2.0, 20.0, 0.3, 1.5, Double.NaN);
+        assertThat(settled.stillCompiling(Bench.SETTLED_COMPILE_SHARE)).isFalse();
+        assertThat(compiling.stillCompiling(Bench.SETTLED_COMPILE_SHARE)).isTrue();
+        assertThat(settled.compileMsPerWindow()).isCloseTo(0.2, within(1e-9));
+        assertThat(settled.brokerCpuMsPerWindow()).isCloseTo(5.0, within(1e-9));
+        assertThat(compiling.brokerCpuMsPerWindow()).isNaN();
+    }
+
+    @Test
+    void processSamplesGiveTheCompileAndBrokerTimeOfAnInterval() {
+        // {time us, process CPU ns, JIT ns, broker CPU ns}
+        List<long[]> samples = List.of(new long[] {0, 0, 0, 0}, new long[] {1_000_000, 2_000_000_000L, 500_000_000L,
+            1_000_000_000L});
+        assertThat(ProcessCpu.between(samples, 0, 1_000_000)).isCloseTo(2.0, within(1e-9));
+        assertThat(ProcessCpu.between(samples, ProcessCpu.COMPILE, 0, 500_000)).isCloseTo(0.25, within(1e-9));
+        assertThat(ProcessCpu.between(samples, ProcessCpu.BROKER, 500_000, 1_000_000)).isCloseTo(0.5, within(1e-9));
+        // an in-process broker: no broker samples (-1), so no broker time
+        List<long[]> inProcess = List.of(new long[] {0, 0, 0, -1}, new long[] {1_000_000, 1, 1, -1});
+        assertThat(ProcessCpu.between(inProcess, ProcessCpu.BROKER, 0, 1_000_000)).isNaN();
     }
 }
