@@ -215,43 +215,55 @@ public final class Bench {
             jobs.forEach(j -> runs.put(j, new ArrayList<>()));
             List<EngineCeiling.Point> pairedCeilings = new ArrayList<>();
             List<EngineCeiling.Point> trivialCeilings = new ArrayList<>();
-            // the first jobs in a JVM run slower while Flink's and Kafka's code is compiled: warm-up runs of the
-            // first job, not counted, until the JIT compiler has settled (or --max-warm-ups)
-            String first = jobs.get(0);
-            for (int w = 1; w <= s.maxWarmUps(); w++) {
-                out.printf("warm-up run %d of the %s job (not counted)...%n", w, first);
-                PipelineBench.Run warmUp = runner.run(first);
-                report.warmUps.add(warmUp);
-                out.printf("  %.1f windows/s, JIT compiling %.1f s of the job's %.1f s%n", warmUp.windowsPerSec(),
-                        warmUp.jobCompileSeconds(), warmUp.jobSeconds());
-                if (!warmUp.stillCompiling(SETTLED_COMPILE_SHARE)) {
-                    break;
+            // the first jobs in a JVM run slower while Flink's and Kafka's code is compiled: warm-up runs, not counted,
+            // of the trivial-model job (the same Java code as the others, a hundred times the windows per second)
+            // until the JIT compiler has settled or --max-warm-ups; its counted runs follow at once, before the model
+            // jobs change the code's profile; then one warm-up run of the first model job and the model jobs taking turns
+            if (jobs.contains("trivial")) {
+                for (int w = 1; w <= s.maxWarmUps(); w++) {
+                    PipelineBench.Run warmUp = warmUp(runner, "trivial", report, out);
+                    if (!warmUp.stillCompiling(SETTLED_COMPILE_SHARE)) {
+                        break;
+                    }
                 }
+                for (int i = 0; i < s.jobRuns(); i++) {
+                    PipelineBench.Run r = countedRun(runner, "trivial", i, s, bench, report, runs, out);
+                    // the trivial model's own engine CPU per window, to subtract from the job's
+                    int b = Math.max(1, (int) Math.round(r.meanBatchSize()));
+                    trivialCeilings.add(EngineCeiling.measure(trivialPkg, sessionOptions,
+                            EngineCeiling.sampleWindows(trivialPkg, 64), new int[] {b}, s.workers(),
+                            s.windowsPerRepetition() * 8, s.repetitions(), out, "trivial model").get(0));
+                }
+            }
+            List<String> modelJobs = jobs.stream().filter(j -> !j.equals("trivial")).toList();
+            if (!modelJobs.isEmpty()) {
+                warmUp(runner, modelJobs.get(0), report, out);
             }
             for (int i = 0; i < s.jobRuns(); i++) {
                 String suffix = s.jobRuns() > 1 ? " " + (i + 1) : "";
-                for (String j : jobs) {
-                    out.printf("(%s) %s job, run %d of %d...%n", BenchReport.number(j), j, i + 1, s.jobRuns());
-                    MachineLoad load = MachineLoad.now(bench.brokerPid());
-                    PipelineBench.Run r = runner.run(j);
-                    report.load.put(j + suffix, load.since());
-                    runs.get(j).add(r);
-                    out.printf("  %.1f windows/s, mean batch %.2f, %.2f ms CPU per window (%.2f cores)%n",
-                            r.windowsPerSec(), r.meanBatchSize(), r.cpuMsPerWindow(), r.busyCores());
-                    // the engine alone at the batch size the job used, right after it: the machine's speed drifts
-                    // over minutes, and a ratio of two measurements far apart carries that drift
-                    int b = Math.max(1, (int) Math.round(r.meanBatchSize()));
-                    if (j.equals("pipeline") && s.parts().contains("ceiling")) {
+                for (String j : modelJobs) {
+                    boolean paired = j.equals("pipeline") && s.parts().contains("ceiling");
+                    // the engine alone at the pipeline's batch size right before and right after it, their mean the
+                    // pipeline's pair: the machine's speed drifts over minutes, and a ratio of two measurements far
+                    // apart carries that drift
+                    int b = Math.max(1, Math.min(s.maxBatch(), report.pipeline == null ? s.maxBatch()
+                            : (int) Math.round(report.pipeline.meanBatchSize())));
+                    EngineCeiling.Point before = null;
+                    if (paired) {
+                        out.printf("  engine ceiling at batch %d, right before the pipeline...%n", b);
+                        MachineLoad load = MachineLoad.now();
+                        before = EngineCeiling.measure(pkg, sessionOptions, new int[] {b}, s.workers(),
+                                s.windowsPerRepetition(), s.repetitions(), out).get(0);
+                        report.load.put("ceiling before pipeline" + suffix, load.since());
+                    }
+                    PipelineBench.Run r = countedRun(runner, j, i, s, bench, report, runs, out);
+                    if (paired) {
                         out.printf("  engine ceiling at batch %d, right after it...%n", b);
-                        load = MachineLoad.now();
-                        pairedCeilings.add(EngineCeiling.measure(pkg, sessionOptions, new int[] {b}, s.workers(),
-                                s.windowsPerRepetition(), s.repetitions(), out).get(0));
+                        MachineLoad load = MachineLoad.now();
+                        EngineCeiling.Point after = EngineCeiling.measure(pkg, sessionOptions, new int[] {b}, s.workers(),
+                                s.windowsPerRepetition(), s.repetitions(), out).get(0);
                         report.load.put("ceiling after pipeline" + suffix, load.since());
-                    } else if (j.equals("trivial")) {
-                        // the trivial model's own engine CPU per window, to subtract from the job's
-                        trivialCeilings.add(EngineCeiling.measure(trivialPkg, sessionOptions,
-                                EngineCeiling.sampleWindows(trivialPkg, 64), new int[] {b}, s.workers(),
-                                s.windowsPerRepetition() * 8, s.repetitions(), out, "trivial model").get(0));
+                        pairedCeilings.add(EngineCeiling.meanOf(before, after));
                     }
                 }
             }
@@ -270,6 +282,30 @@ public final class Bench {
                     : pairedCeilings.stream().mapToDouble(EngineCeiling.Point::windowsPerSec).toArray();
             report.trivialCeilings = trivialCeilings.isEmpty() ? null : trivialCeilings;
         }
+    }
+
+    private static PipelineBench.Run warmUp(Jobs runner, String job, BenchReport report, PrintStream out) throws Exception {
+        out.printf("warm-up run %d, %s job (not counted)...%n", report.warmUps.size() + 1, job);
+        PipelineBench.Run warmUp = runner.run(job);
+        report.warmUps.add(warmUp);
+        out.printf("  %.1f windows/s, JIT compiling %.1f s of the job's %.1f s%n", warmUp.windowsPerSec(),
+                warmUp.jobCompileSeconds(), warmUp.jobSeconds());
+        return warmUp;
+    }
+
+    private static PipelineBench.Run countedRun(Jobs runner, String job, int i, Settings s, PipelineBench bench,
+            BenchReport report, Map<String, List<PipelineBench.Run>> runs, PrintStream out) throws Exception {
+        out.printf("(%s) %s job, run %d of %d...%n", BenchReport.number(job), job, i + 1, s.jobRuns());
+        MachineLoad load = MachineLoad.now(bench.brokerPid());
+        PipelineBench.Run r = runner.run(job);
+        report.load.put(job + (s.jobRuns() > 1 ? " " + (i + 1) : ""), load.since());
+        runs.get(job).add(r);
+        if (job.equals("pipeline")) {
+            report.pipeline = bestRun(runs.get(job));
+        }
+        out.printf("  %.1f windows/s, mean batch %.2f, %.2f ms CPU per window (%.2f cores)%n",
+                r.windowsPerSec(), r.meanBatchSize(), r.cpuMsPerWindow(), r.busyCores());
+        return r;
     }
 
     /** The jobs of the bench on their inputs. */

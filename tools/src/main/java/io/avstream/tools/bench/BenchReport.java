@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * written as JSON.
  */
 public final class BenchReport {
-    /** Target: pipeline throughput at least this share of the engine's at the same batch size, measured right after it. */
+    /** Target: pipeline throughput at least this share of the engine's at the same batch size, measured right before and right after it (their mean). */
     public static final double CEILING_TARGET = 0.95;
     /** Target: the pipeline on a nearly free model sustains at least this many windows/s. */
     public static final double TRIVIAL_TARGET_WINDOWS_PER_SEC = 1000;
@@ -46,7 +46,7 @@ public final class BenchReport {
     List<PipelineBench.Run> perRecordRunList = List.of();
     List<PipelineBench.Run> trivialRunList = List.of();
     double[] pipelineRuns;
-    /** The engine ceiling at the pipeline's batch size measured right after each pipeline run (same order). */
+    /** The engine ceiling at the pipeline's batch size, the mean of right before and right after each pipeline run (same order). */
     double[] pairedCeilingRuns;
     List<EngineCeiling.Point> pairedCeilings;
     /** The trivial model's engine alone at the trivial job's batch size, right after each of its runs (same order). */
@@ -320,7 +320,7 @@ public final class BenchReport {
             for (int i = 0; i < q.length; i++) {
                 runs.append(i == 0 ? "" : ", ").append(String.format("%.1f/%.1f = %.3f", pipelineRuns[i], pairedCeilingRuns[i], q[i]));
             }
-            out.printf("  pipeline / ceiling at its batch size measured right after it, per run [%s]: median %.3f"
+            out.printf("  pipeline / ceiling at its batch size (mean of right before and right after it), per run [%s]: median %.3f"
                     + "   target >= %.2f  %s%n", runs, ratios.get("pipelineOverPairedCeiling"), CEILING_TARGET,
                     verdict(ratios.get("pipelineOverPairedCeiling") >= CEILING_TARGET));
         }

@@ -42,6 +42,21 @@ public final class EngineCeiling {
 
     private EngineCeiling() {}
 
+    /**
+     * The mean of two measurements of the same batch size (the ceiling right before and right after a job run):
+     * windows per second, milliseconds per batch and CPU per window averaged, the repetitions of both kept.
+     */
+    public static Point meanOf(Point a, Point b) {
+        if (a.batchSize() != b.batchSize()) {
+            throw new IllegalArgumentException("batch sizes differ: " + a.batchSize() + " and " + b.batchSize());
+        }
+        double[] reps = new double[a.repetitions().length + b.repetitions().length];
+        System.arraycopy(a.repetitions(), 0, reps, 0, a.repetitions().length);
+        System.arraycopy(b.repetitions(), 0, reps, a.repetitions().length, b.repetitions().length);
+        return new Point(a.batchSize(), (a.windowsPerSec() + b.windowsPerSec()) / 2, reps,
+                (a.msPerBatch() + b.msPerBatch()) / 2, (a.cpuMsPerWindow() + b.cpuMsPerWindow()) / 2);
+    }
+
     /** Preprocessed model inputs of {@code count} distinct windows of a synthetic actor (points, geodist). */
     public static List<Map<String, float[]>> sampleWindows(ModelPackage pkg, int count) {
         StmtPreprocessor pre = StmtPreprocessing.of(pkg).preprocessor();

@@ -70,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
     int windowsPerRepetition;
 
     @Option(names = "--job-runs", defaultValue = "1",
-            description = "Runs of each job, taking turns, after warm-up runs of the first job that are not counted; the fastest run "
+            description = "Runs of each job, taking turns, after warm-up runs that are not counted (--max-warm-ups); the fastest run "
                     + "of each is reported, and each pipeline run is compared with the engine ceiling measured right after it "
                     + "(default ${DEFAULT-VALUE}).")
     int jobRuns;
@@ -80,8 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
     int trivialWindows;
 
     @Option(names = "--max-warm-ups", defaultValue = "10",
-            description = "Warm-up runs of the first job, not counted, at most; they stop once the JIT compiler took less "
-                    + "than 10 %% of a run (default ${DEFAULT-VALUE}).")
+            description = "Warm-up runs of the trivial-model job (when it is measured), not counted, at most; they stop once the "
+                    + "JIT compiler took less than 10 %% of a run; then one warm-up run of the first model job (default ${DEFAULT-VALUE}).")
     int maxWarmUps;
 
     @Option(names = "--broker-in-process",

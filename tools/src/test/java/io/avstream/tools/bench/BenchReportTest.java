@@ -184,4 +184,18 @@ class BenchReportTest {
         List<long[]> inProcess = List.of(new long[] {0, 0, 0, -1}, new long[] {1_000_000, 1, 1, -1});
         assertThat(ProcessCpu.between(inProcess, ProcessCpu.BROKER, 0, 1_000_000)).isNaN();
     }
+
+    @Test
+    void thePairedCeilingIsTheMeanOfTheCeilingsBeforeAndAfterARun() {
+        EngineCeiling.Point before = new EngineCeiling.Point(4, 30.0, new double[] {29, 30, 31}, 133.0, 60.0);
+        EngineCeiling.Point after = new EngineCeiling.Point(4, 36.0, new double[] {35, 36}, 111.0, 50.0);
+        EngineCeiling.Point pair = EngineCeiling.meanOf(before, after);
+        assertThat(pair.batchSize()).isEqualTo(4);
+        assertThat(pair.windowsPerSec()).isCloseTo(33.0, within(1e-9));
+        assertThat(pair.msPerBatch()).isCloseTo(122.0, within(1e-9));
+        assertThat(pair.cpuMsPerWindow()).isCloseTo(55.0, within(1e-9));
+        assertThat(pair.repetitions()).containsExactly(29, 30, 31, 35, 36);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineCeiling.meanOf(before,
+                new EngineCeiling.Point(2, 1, new double[0], 1, 1))).hasMessageContaining("batch sizes differ");
+    }
 }
