@@ -24,14 +24,11 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from avstream_models.checkpoints import ConversionError, check_compatible, extract_state_dict, load  # noqa: E402,F401
 from avstream_models.packaging import write_package  # noqa: E402
 from avstream_models.stmt import STMT, full_config  # noqa: E402
 
 SKIPPED_IDS = (30, 39, 57, 58)
-
-
-class ConversionError(Exception):
-    pass
 
 
 def default_labels(num_classes: int):
@@ -41,25 +38,6 @@ def default_labels(num_classes: int):
     return [f"class_{i}" for i in range(num_classes)]
 
 
-def extract_state_dict(obj) -> "OrderedDict[str, torch.Tensor]":
-    if isinstance(obj, torch.nn.Module):
-        obj = obj.state_dict()
-    if not isinstance(obj, dict):
-        raise ConversionError(f"checkpoint holds a {type(obj).__name__}, not a state_dict")
-    for key in ("model_state_dict", "state_dict", "model"):
-        if key in obj and isinstance(obj[key], (dict, torch.nn.Module)):
-            return extract_state_dict(obj[key])
-    tensors = OrderedDict((k, v) for k, v in obj.items() if isinstance(v, torch.Tensor))
-    if not tensors:
-        raise ConversionError(f"no tensors in checkpoint (top-level keys: {sorted(obj)[:10]})")
-    out = OrderedDict()
-    for k, v in tensors.items():
-        while k.startswith("module."):
-            k = k[len("module."):]
-        out[k] = v
-    return out
-
-
 def num_classes_of(sd) -> int:
     w = sd.get("mlp_head.5.weight")
     if w is None or w.dim() != 2:
@@ -67,30 +45,10 @@ def num_classes_of(sd) -> int:
     return int(w.shape[0])
 
 
-def check_compatible(model: STMT, sd) -> None:
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in sd]
-    unexpected = [k for k in sd if k not in expected]
-    mismatched = [f"{k}: checkpoint {list(sd[k].shape)} vs model {list(expected[k].shape)}"
-                  for k in expected if k in sd and sd[k].shape != expected[k].shape]
-    if missing or unexpected or mismatched:
-        lines = ["checkpoint does not match the full-size STMT architecture:"]
-        for title, items in (("missing keys", missing), ("unexpected keys", unexpected),
-                             ("shape mismatches", mismatched)):
-            if items:
-                lines.append(f"  {title} ({len(items)}):")
-                lines.extend(f"    {x}" for x in items)
-        raise ConversionError("\n".join(lines))
-
-
 def load_model(checkpoint_path: str) -> STMT:
-    try:
-        obj = torch.load(checkpoint_path, map_location="cpu")
-    except Exception as e:  # noqa: BLE001
-        raise ConversionError(f"cannot read {checkpoint_path}: {e}") from e
-    sd = extract_state_dict(obj)
+    sd = extract_state_dict(load(checkpoint_path))
     model = STMT(full_config(num_classes=num_classes_of(sd)))
-    check_compatible(model, sd)
+    check_compatible(model, sd, "full-size STMT")
     model.load_state_dict(sd, strict=True)
     return model.eval()
 
