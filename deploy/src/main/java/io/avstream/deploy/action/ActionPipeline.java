@@ -99,7 +99,8 @@ public final class ActionPipeline implements Pipeline {
         Windows w = windows(env, conf, io, stmt);
         DataStream<Prediction> predictions = AsyncDataStream.unorderedWait(
                         w.windows(),
-                        new BatchedInference<>(modelRef, AvstreamJob.runtimeOptions(conf), MocapWindow.class, budget.toMillis(),
+                        new BatchedInference<>(modelRef, AvstreamJob.runtimeOptions(conf), MocapWindow.class, Prediction.class,
+                                budget.toMillis(),
                                 new TranslatorSettings(conf.get(JobOptions.TOP_K))),
                         Math.max(60_000L, 4 * budget.toMillis()), TimeUnit.MILLISECONDS,
                         conf.get(JobOptions.ASYNC_CAPACITY))

@@ -25,7 +25,7 @@ import io.avstream.schemas.Prediction;
  * id, latency record) from the model's output. No engine here; whoever runs the model (batched or
  * not) uses the same translation.
  */
-public final class ActionTranslator implements Translator<MocapWindow> {
+public final class ActionTranslator implements Translator<MocapWindow, Prediction> {
     /** The task name written in predictions, and the manifest task it serves. */
     public static final String TASK = "action";
 
@@ -60,7 +60,7 @@ public final class ActionTranslator implements Translator<MocapWindow> {
     }
 
     @Override
-    public Prediction prediction(MocapWindow w, InferenceResult r) {
+    public Prediction result(MocapWindow w, InferenceResult r) {
         return prediction(w, r.output(StmtPreprocessing.LOGITS), r.batchSize(), r.queueNanos() / 1000L,
                 r.inferenceStartMicros(), r.inferenceEndMicros());
     }
@@ -109,7 +109,7 @@ public final class ActionTranslator implements Translator<MocapWindow> {
     }
 
     /** The translator of {@value #TASK} models, registered for {@link io.avstream.operators.inference.Translators}. */
-    public static final class Factory implements TranslatorFactory<MocapWindow> {
+    public static final class Factory implements TranslatorFactory<MocapWindow, Prediction> {
         @Override
         public String task() {
             return TASK;
@@ -121,7 +121,12 @@ public final class ActionTranslator implements Translator<MocapWindow> {
         }
 
         @Override
-        public Translator<MocapWindow> create(ModelPackage pkg, TranslatorSettings settings) {
+        public Class<Prediction> resultType() {
+            return Prediction.class;
+        }
+
+        @Override
+        public Translator<MocapWindow, Prediction> create(ModelPackage pkg, TranslatorSettings settings) {
             return new ActionTranslator(pkg, settings.topK());
         }
     }

@@ -26,7 +26,8 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
  * The one inference function of every pipeline: runs a pipeline's closed windows through the JVM's
- * shared, batched model instance and emits one {@link Prediction} per window. The translator comes
+ * shared, batched model instance and emits one result per window (a {@link Prediction}, or the pipeline's own
+ * result type). The translator comes
  * from the model package's task ({@link Translators}); inputs and outputs are bound by the manifest's
  * tensor names. Called through Flink's async I/O so that windows of many streams and subtasks meet in
  * one batch.
@@ -48,18 +49,20 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * histogram {@code batchSize} of the batches its windows ran in.
  *
  * @param <W> the pipeline's window type
+ * @param <R> the pipeline's result type
  */
-public class BatchedInference<W> extends RichAsyncFunction<W, Prediction> {
+public class BatchedInference<W, R> extends RichAsyncFunction<W, R> {
     private static final long serialVersionUID = 1L;
 
     private final ModelRef modelRef;
     private final RuntimeOptions runtimeOptions;
     private final Class<W> windowType;
+    private final Class<R> resultType;
     private final long latencyBudgetNanos;
     private final TranslatorSettings settings;
 
     private transient ModelHandle model;
-    private transient Translator<W> translator;
+    private transient Translator<W, R> translator;
     private transient Counter shedWindows;
     private transient Counter failedWindows;
     private transient Histogram batchSizes;
@@ -70,15 +73,17 @@ public class BatchedInference<W> extends RichAsyncFunction<W, Prediction> {
      * @param modelRef         the model package; its task picks the translator
      * @param runtimeOptions   engine and batching of the shared model instance
      * @param windowType       the pipeline's window type (checked against the task's translator)
+     * @param resultType       the pipeline's result type (the same)
      * @param latencyBudgetMs  how long after a window closes its prediction is still useful; the
      *                         batcher drops windows that cannot make it
      * @param settings         top-k and other translator settings
      */
-    public BatchedInference(ModelRef modelRef, RuntimeOptions runtimeOptions, Class<W> windowType, long latencyBudgetMs,
-            TranslatorSettings settings) {
+    public BatchedInference(ModelRef modelRef, RuntimeOptions runtimeOptions, Class<W> windowType, Class<R> resultType,
+            long latencyBudgetMs, TranslatorSettings settings) {
         this.modelRef = modelRef;
         this.runtimeOptions = runtimeOptions;
         this.windowType = windowType;
+        this.resultType = resultType;
         this.latencyBudgetNanos = TimeUnit.MILLISECONDS.toNanos(latencyBudgetMs);
         this.settings = settings;
     }
@@ -86,7 +91,7 @@ public class BatchedInference<W> extends RichAsyncFunction<W, Prediction> {
     @Override
     public void open(OpenContext ctx) {
         ModelPackage pkg = modelRef.load();
-        translator = Translators.forPackage(pkg, windowType, settings);
+        translator = Translators.forPackage(pkg, windowType, resultType, settings);
         model = SharedModels.acquire(pkg, runtimeOptions);
         MetricGroup g = getRuntimeContext().getMetricGroup();
         shedWindows = g.counter("shedWindows", new ThreadSafeSimpleCounter());
@@ -130,7 +135,7 @@ public class BatchedInference<W> extends RichAsyncFunction<W, Prediction> {
     }
 
     @Override
-    public void asyncInvoke(W window, ResultFuture<Prediction> result) {
+    public void asyncInvoke(W window, ResultFuture<R> result) {
         long deadline = System.nanoTime() + latencyBudgetNanos;
         try {
             model.submitTensors(translator.request(window), deadline)
@@ -140,11 +145,11 @@ public class BatchedInference<W> extends RichAsyncFunction<W, Prediction> {
         }
     }
 
-    private void complete(W window, InferenceResult r, Throwable err, ResultFuture<Prediction> result) {
+    private void complete(W window, InferenceResult r, Throwable err, ResultFuture<R> result) {
         if (err == null) {
-            Prediction p;
+            R p;
             try {
-                p = translator.prediction(window, r);
+                p = translator.result(window, r);
             } catch (RuntimeException e) {
                 fail(result, new IllegalStateException("cannot build the prediction of " + window + ": " + e, e));
                 return;
@@ -162,13 +167,13 @@ public class BatchedInference<W> extends RichAsyncFunction<W, Prediction> {
         }
     }
 
-    private void fail(ResultFuture<Prediction> result, Throwable cause) {
+    private void fail(ResultFuture<R> result, Throwable cause) {
         failedWindows.inc();
         result.completeExceptionally(cause);
     }
 
     @Override
-    public void timeout(W window, ResultFuture<Prediction> result) {
+    public void timeout(W window, ResultFuture<R> result) {
         fail(result, new TimeoutException("inference of " + window + " did not finish within the async timeout"));
     }
 

@@ -8,8 +8,9 @@ import io.avstream.models.ModelPackage;
  * {@link Translators} picks it from a model package's task.
  *
  * @param <W> the window type the translator reads
+ * @param <R> the result type it makes
  */
-public interface TranslatorFactory<W> {
+public interface TranslatorFactory<W, R> {
     /** The manifest task this factory serves, e.g. {@code action}. */
     String task();
 
@@ -21,5 +22,8 @@ public interface TranslatorFactory<W> {
      *
      * @throws IllegalArgumentException if the package's tensors or preprocessing do not fit the task, naming what
      */
-    Translator<W> create(ModelPackage pkg, TranslatorSettings settings);
+    /** The type of the results its translators make. */
+    Class<R> resultType();
+
+    Translator<W, R> create(ModelPackage pkg, TranslatorSettings settings);
 }

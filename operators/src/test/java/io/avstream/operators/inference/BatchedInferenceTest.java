@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class BatchedInferenceTest {
     private static final ModelRef LOOKUP = ModelRef.of("classpath:tiny-lookup");
 
-    private static OneInputStreamOperatorTestHarness<LookupWindow, Prediction> harness(BatchedInference<LookupWindow> fn,
+    private static OneInputStreamOperatorTestHarness<LookupWindow, Prediction> harness(BatchedInference<LookupWindow, Prediction> fn,
             long asyncTimeoutMs) throws Exception {
         AsyncWaitOperatorFactory<LookupWindow, Prediction> factory = new AsyncWaitOperatorFactory<>(fn, asyncTimeoutMs, 16,
                 AsyncDataStream.OutputMode.UNORDERED);
@@ -45,13 +45,13 @@ class BatchedInferenceTest {
         return h;
     }
 
-    private static BatchedInference<LookupWindow> inference(long budgetMs, RuntimeOptions opts) {
-        return new BatchedInference<>(LOOKUP, opts, LookupWindow.class, budgetMs, new TranslatorSettings(2));
+    private static BatchedInference<LookupWindow, Prediction> inference(long budgetMs, RuntimeOptions opts) {
+        return new BatchedInference<>(LOOKUP, opts, LookupWindow.class, Prediction.class, budgetMs, new TranslatorSettings(2));
     }
 
     @Test
     void predictsEveryWindowThroughTheSharedBatcher() throws Exception {
-        BatchedInference<LookupWindow> fn = inference(60_000, RuntimeOptions.builder().optMaxBatch(4)
+        BatchedInference<LookupWindow, Prediction> fn = inference(60_000, RuntimeOptions.builder().optMaxBatch(4)
                 .optMaxDelay(Duration.ofMillis(50)).build());
         var h = harness(fn, 60_000);
         for (int i = 0; i < 6; i++) {
@@ -74,7 +74,7 @@ class BatchedInferenceTest {
 
     @Test
     void shedsWindowsThatMissTheirDeadline() throws Exception {
-        BatchedInference<LookupWindow> fn = inference(0, RuntimeOptions.defaults());
+        BatchedInference<LookupWindow, Prediction> fn = inference(0, RuntimeOptions.defaults());
         var h = harness(fn, 60_000);
         for (int i = 0; i < 3; i++) {
             h.processElement(new StreamRecord<>(new LookupWindow("s", 1000 + i, i, false), i));
@@ -88,7 +88,7 @@ class BatchedInferenceTest {
 
     @Test
     void anEngineFailureFailsTheWindowAndTheJob() throws Exception {
-        BatchedInference<LookupWindow> fn = inference(60_000, RuntimeOptions.defaults());
+        BatchedInference<LookupWindow, Prediction> fn = inference(60_000, RuntimeOptions.defaults());
         var h = harness(fn, 600_000);
         h.processElement(new StreamRecord<>(new LookupWindow("s", 1000, 99, false), 0));
         Throwable failure = failureOf(h);
@@ -98,7 +98,7 @@ class BatchedInferenceTest {
 
     @Test
     void aTranslatorThatThrowsFailsAtOnceInsteadOfWaitingForTheTimeout() throws Exception {
-        BatchedInference<LookupWindow> fn = inference(60_000, RuntimeOptions.defaults());
+        BatchedInference<LookupWindow, Prediction> fn = inference(60_000, RuntimeOptions.defaults());
         var h = harness(fn, 600_000); // ten minutes: a hang would end the test run, not pass it
         h.processElement(new StreamRecord<>(new LookupWindow("s", 1000, 1, true), 0));
         Throwable failure = failureOf(h);
@@ -109,7 +109,7 @@ class BatchedInferenceTest {
     @Test
     void theAsyncTimeoutFailsTheWindow() throws Exception {
         // one request waits up to 10 s for a batch of 8 to fill; the operator's timeout is 1 ms of processing time
-        BatchedInference<LookupWindow> fn = inference(60_000, RuntimeOptions.builder().optMaxBatch(8)
+        BatchedInference<LookupWindow, Prediction> fn = inference(60_000, RuntimeOptions.builder().optMaxBatch(8)
                 .optMaxDelay(Duration.ofSeconds(10)).build());
         var h = harness(fn, 1);
         h.processElement(new StreamRecord<>(new LookupWindow("s", 1000, 1, false), 0));
@@ -122,10 +122,13 @@ class BatchedInferenceTest {
     @Test
     void picksTheTranslatorFromTheManifestTask() {
         ModelPackage pkg = LOOKUP.load();
-        assertThat(Translators.forPackage(pkg, LookupWindow.class, new TranslatorSettings(1))).isInstanceOf(LookupTranslator.class);
-        assertThatThrownBy(() -> Translators.forPackage(pkg, MocapWindow.class, new TranslatorSettings(1)))
-                .hasMessage("model tiny-lookup:0.1.0 is for task 'test-lookup', whose windows are LookupWindow, but this"
-                        + " pipeline's windows are MocapWindow: it belongs to another pipeline");
+        assertThat(Translators.forPackage(pkg, LookupWindow.class, Prediction.class, new TranslatorSettings(1))).isInstanceOf(LookupTranslator.class);
+        assertThatThrownBy(() -> Translators.forPackage(pkg, MocapWindow.class, Prediction.class, new TranslatorSettings(1)))
+                .hasMessage("model tiny-lookup:0.1.0 is for task 'test-lookup', whose windows are LookupWindow (results"
+                        + " Prediction), but this pipeline's windows are MocapWindow (results Prediction): it belongs to"
+                        + " another pipeline");
+        assertThatThrownBy(() -> Translators.forPackage(pkg, LookupWindow.class, String.class, new TranslatorSettings(1)))
+                .hasMessageContaining("(results String)").hasMessageContaining("belongs to another pipeline");
     }
 
     /**

@@ -11,7 +11,7 @@ import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
 
 /** The translator of the tiny-lookup test model (task {@code test-lookup}): the index in, the row's scores out. */
-final class LookupTranslator implements Translator<LookupWindow> {
+final class LookupTranslator implements Translator<LookupWindow, Prediction> {
     private final ModelPackage pkg;
     private final int topK;
 
@@ -26,7 +26,7 @@ final class LookupTranslator implements Translator<LookupWindow> {
     }
 
     @Override
-    public Prediction prediction(LookupWindow w, InferenceResult r) {
+    public Prediction result(LookupWindow w, InferenceResult r) {
         if (w.failPrediction) {
             throw new IllegalStateException("cannot translate " + w);
         }
@@ -44,7 +44,7 @@ final class LookupTranslator implements Translator<LookupWindow> {
     }
 
     /** Registered in the test resources' META-INF/services. */
-    public static final class Factory implements TranslatorFactory<LookupWindow> {
+    public static final class Factory implements TranslatorFactory<LookupWindow, Prediction> {
         @Override
         public String task() {
             return "test-lookup";
@@ -56,7 +56,12 @@ final class LookupTranslator implements Translator<LookupWindow> {
         }
 
         @Override
-        public Translator<LookupWindow> create(ModelPackage pkg, TranslatorSettings settings) {
+        public Class<Prediction> resultType() {
+            return Prediction.class;
+        }
+
+        @Override
+        public Translator<LookupWindow, Prediction> create(ModelPackage pkg, TranslatorSettings settings) {
             return new LookupTranslator(pkg, settings.topK());
         }
     }

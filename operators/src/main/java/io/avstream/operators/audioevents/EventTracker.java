@@ -1,0 +1,153 @@
+package io.avstream.operators.audioevents;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Audio events of one stream from its per-column class probabilities, column after column in time order:
+ * per class, hysteresis (an event starts at the first column at or above the class's enter threshold and
+ * ends at the first column below its exit threshold), events of a class that follow each other within the
+ * merge gap are one, and only events at least the minimum duration long are reported, once each, with their
+ * onset, offset and peak probability. An event is reported when it can no longer grow: once the merge gap
+ * after its end has passed, or at the end of the stream. Plain code whose whole memory is a {@link State};
+ * the same rule as {@code models/python/avstream_models/events.py}, with which the thresholds are calibrated.
+ */
+public final class EventTracker implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Receives the events found. */
+    @FunctionalInterface
+    public interface Listener {
+        void event(int cls, long onsetUs, long offsetUs, float peak);
+    }
+
+    private final float[] enter;
+    private final float[] exit;
+    private final long minDurationUs;
+    private final long mergeGapUs;
+
+    /**
+     * @param enter         per class, the probability at which an event starts
+     * @param exit          per class, the probability below which it ends (at most its enter threshold)
+     * @param minDurationUs shortest event reported
+     * @param mergeGapUs    events of a class this close are one
+     */
+    public EventTracker(float[] enter, float[] exit, long minDurationUs, long mergeGapUs) {
+        if (enter.length != exit.length || enter.length == 0) {
+            throw new IllegalArgumentException("enter and exit thresholds must be given for the same classes, got "
+                    + enter.length + " and " + exit.length);
+        }
+        for (int c = 0; c < enter.length; c++) {
+            if (!(exit[c] <= enter[c])) {
+                throw new IllegalArgumentException("class " + c + ": exit threshold " + exit[c]
+                        + " above its enter threshold " + enter[c]);
+            }
+        }
+        if (minDurationUs < 0 || mergeGapUs < 0) {
+            throw new IllegalArgumentException("minimum duration and merge gap must be zero or positive");
+        }
+        this.enter = enter.clone();
+        this.exit = exit.clone();
+        this.minDurationUs = minDurationUs;
+        this.mergeGapUs = mergeGapUs;
+    }
+
+    public int classes() {
+        return enter.length;
+    }
+
+    public State newState() {
+        State s = new State();
+        int n = enter.length;
+        s.phase = new byte[n];
+        s.onsetUs = new long[n];
+        s.offsetUs = new long[n];
+        s.peak = new float[n];
+        s.nextColumnUs = Long.MIN_VALUE;
+        return s;
+    }
+
+    /**
+     * Takes one column: probabilities per class for {@code [startUs, startUs + lengthUs)}. A column that starts
+     * before the end of the previous one is ignored (windows overlap; each moment is judged once).
+     *
+     * @return whether the column was taken
+     */
+    public boolean accept(State s, long startUs, long lengthUs, float[] probs, Listener out) {
+        if (startUs < s.nextColumnUs) {
+            return false;
+        }
+        for (int c = 0; c < enter.length; c++) {
+            float p = probs[c];
+            if (s.phase[c] == PENDING && startUs - s.offsetUs[c] > mergeGapUs) {
+                finish(s, c, out);
+            }
+            switch (s.phase[c]) {
+                case IDLE -> {
+                    if (p >= enter[c]) {
+                        s.phase[c] = ACTIVE;
+                        s.onsetUs[c] = startUs;
+                        s.peak[c] = p;
+                    }
+                }
+                case ACTIVE -> {
+                    s.peak[c] = Math.max(s.peak[c], p);
+                    if (p < exit[c]) {
+                        s.phase[c] = PENDING;
+                        s.offsetUs[c] = startUs;
+                    }
+                }
+                default -> { // PENDING, within the merge gap
+                    if (p >= enter[c]) {
+                        s.phase[c] = ACTIVE;
+                        s.peak[c] = Math.max(s.peak[c], p);
+                    }
+                }
+            }
+        }
+        s.nextColumnUs = startUs + lengthUs;
+        return true;
+    }
+
+    /** The end of the stream: events still open end with the last column taken, and are reported if long enough. */
+    public void end(State s, Listener out) {
+        for (int c = 0; c < enter.length; c++) {
+            if (s.phase[c] == ACTIVE) {
+                s.phase[c] = PENDING;
+                s.offsetUs[c] = s.nextColumnUs;
+            }
+            if (s.phase[c] == PENDING) {
+                finish(s, c, out);
+            }
+        }
+    }
+
+    private void finish(State s, int c, Listener out) {
+        if (s.offsetUs[c] - s.onsetUs[c] >= minDurationUs) {
+            out.event(c, s.onsetUs[c], s.offsetUs[c], s.peak[c]);
+        }
+        s.phase[c] = IDLE;
+    }
+
+    private static final byte IDLE = 0;
+    private static final byte ACTIVE = 1;
+    private static final byte PENDING = 2;
+
+    /** A stream's events in progress. A Flink POJO for keyed state. */
+    public static final class State {
+        /** Per class: 0 idle, 1 in an event, 2 after an event, within the merge gap. */
+        public byte[] phase;
+        public long[] onsetUs;
+        public long[] offsetUs;
+        public float[] peak;
+        /** The end of the last column taken; earlier columns are ignored. */
+        public long nextColumnUs;
+
+        public State() {}
+
+        @Override
+        public String toString() {
+            return "EventTracker.State" + Arrays.toString(phase);
+        }
+    }
+}
