@@ -58,7 +58,7 @@ public class AvroBenchmark {
                 .setPredictionId("actor-0001/action/1700000002000000/stmt-small@0.2.0")
                 .setStreamId("actor-0001").setTask("action").setModelName("stmt-small").setModelVersion("0.2.0")
                 .setWindowStartUs(now - 2_000_000L).setWindowEndUs(now)
-                .setLabels(List.of(new Label(0, "walk", 0.91f), new Label(3, "run", 0.05f), new Label(5, "wave", 0.02f)))
+                .setLabels(List.of(new Label(0, "walk", 0.91f, null), new Label(3, "run", 0.05f, null), new Label(5, "wave", 0.02f, null)))
                 .setAnnotation("walk")
                 .setLatency(LatencyRecord.newBuilder().setCaptureTimeUs(now).setKafkaAppendTimeUs(now + 1000)
                         .setWindowCloseUs(now + 2000).setInferenceStartUs(now + 3000).setInferenceEndUs(now + 40_000)

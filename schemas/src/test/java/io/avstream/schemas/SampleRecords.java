@@ -88,7 +88,7 @@ final class SampleRecords {
         .setModelVersion("1.0.0")
         .setWindowStartUs(WINDOW_START_US)
         .setWindowEndUs(WINDOW_END_US)
-        .setLabels(List.of(new Label(2, "angry", 0.7f), new Label(0, "neutral", 0.2f)))
+        .setLabels(List.of(new Label(2, "angry", 0.7f, null), new Label(0, "neutral", 0.2f, null)))
         .setText("hello world")
         .setEmbedding(ByteBuffer.wrap(new byte[] {0, 0, (byte) 0x80, 0x3f}))
         .setSpeaker(new SpeakerMatch("alice", 0.83f, true))
@@ -107,6 +107,19 @@ final class SampleRecords {
         .setWindowStartUs(WINDOW_START_US)
         .setWindowEndUs(WINDOW_END_US)
         .setLatency(latency())
+        .build();
+  }
+
+  /** An audio-event record of schema release v3: tags and an event with AudioSet ids. */
+  static Prediction audioEventPrediction() {
+    Label siren = new Label(8, "Siren", 0.93f, "/m/03kmc9");
+    return Prediction.newBuilder(minimalPrediction())
+        .setPredictionId("cam-1/audio-events/" + WINDOW_END_US + "/mavil-small@0.1.0/event/8")
+        .setStreamId("cam-1")
+        .setTask("audio-events")
+        .setLabels(List.of(siren))
+        .setTags(List.of(siren))
+        .setEvent(new AudioEvent(siren, WINDOW_START_US, WINDOW_END_US))
         .build();
   }
 
@@ -139,7 +152,7 @@ final class SampleRecords {
   /** One record of every topic type, with the minimal prediction as well. */
   static List<SpecificRecordBase> all() {
     return List.of(mocapFrame(), audioChunk(), videoFrame(), prediction(), minimalPrediction(),
-        speakerEnrolment(), deadLetter());
+        audioEventPrediction(), speakerEnrolment(), deadLetter());
   }
 
   /** Simple names of the records that travel on a topic, i.e. those released as standalone files. */
