@@ -14,6 +14,8 @@ import io.avstream.models.RuntimeOptions;
 import io.avstream.models.SharedModels;
 import io.avstream.schemas.Prediction;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -51,7 +53,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * @param <W> the pipeline's window type
  * @param <R> the pipeline's result type
  */
-public class BatchedInference<W, R> extends RichAsyncFunction<W, R> {
+public class BatchedInference<W, R> extends RichAsyncFunction<W, R> implements ResultTypeQueryable<R> {
     private static final long serialVersionUID = 1L;
 
     private final ModelRef modelRef;
@@ -86,6 +88,12 @@ public class BatchedInference<W, R> extends RichAsyncFunction<W, R> {
         this.resultType = resultType;
         this.latencyBudgetNanos = TimeUnit.MILLISECONDS.toNanos(latencyBudgetMs);
         this.settings = settings;
+    }
+
+    /** The result type, which Flink cannot read from the generic signature. */
+    @Override
+    public TypeInformation<R> getProducedType() {
+        return TypeInformation.of(resultType);
     }
 
     @Override
