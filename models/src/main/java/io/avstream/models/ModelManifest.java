@@ -32,7 +32,8 @@ public final class ModelManifest {
     private static final List<String> REQUIRED = List.of(
             "format", "name", "version", "task", "architecture", "weights", "inputs", "outputs",
             "activation", "sha256");
-    private static final Set<String> OPTIONAL = Set.of("description", "labels", "preprocessing", "provenance");
+    private static final Set<String> OPTIONAL = Set.of("description", "labels", "label_ids", "preprocessing",
+            "postprocessing", "provenance");
 
     private final int format;
     private final String name;
@@ -46,7 +47,9 @@ public final class ModelManifest {
     private final List<TensorSpec> outputs;
     private final Activation activation;
     private final String labelsFile;
+    private final String labelIdsFile;
     private final JsonNode preprocessing;
+    private final JsonNode postprocessing;
     private final JsonNode provenance;
     private final Map<String, String> sha256;
 
@@ -86,6 +89,12 @@ public final class ModelManifest {
         if (activation.needsLabels() && labelsFile == null) {
             throw invalid("activation " + activation.id() + " needs a 'labels' file");
         }
+        this.labelIdsFile = root.has("label_ids") ? fileName(textField(root, "label_ids"), "label_ids") : null;
+        if (labelIdsFile != null && labelsFile == null) {
+            throw invalid("'label_ids' needs a 'labels' file: the ids belong to the labels, line by line");
+        }
+        this.postprocessing = root.has("postprocessing")
+                ? objectField(root, "postprocessing").deepCopy() : JsonNodeFactory.instance.objectNode();
         this.preprocessing = root.has("preprocessing")
                 ? objectField(root, "preprocessing").deepCopy() : JsonNodeFactory.instance.objectNode();
         this.provenance = root.has("provenance")
@@ -107,6 +116,9 @@ public final class ModelManifest {
         }
         if (labelsFile != null && !s.containsKey(labelsFile)) {
             throw invalid("sha256 has no entry for '" + labelsFile + "'");
+        }
+        if (labelIdsFile != null && !s.containsKey(labelIdsFile)) {
+            throw invalid("sha256 has no entry for '" + labelIdsFile + "'");
         }
         this.sha256 = Collections.unmodifiableMap(s);
     }
@@ -200,6 +212,16 @@ public final class ModelManifest {
         return Optional.ofNullable(labelsFile);
     }
 
+    /** The file of the labels' ontology ids (one per line, in label order), if the model has one. */
+    public Optional<String> labelIdsFile() {
+        return Optional.ofNullable(labelIdsFile);
+    }
+
+    /** The task-specific postprocessing object, e.g. calibrated thresholds (a copy; empty object when absent). */
+    public JsonNode postprocessing() {
+        return postprocessing.deepCopy();
+    }
+
     /** The task-specific preprocessing object (a copy; empty object when absent). */
     public JsonNode preprocessing() {
         return preprocessing.deepCopy();
@@ -233,7 +255,13 @@ public final class ModelManifest {
         if (labelsFile != null) {
             root.put("labels", labelsFile);
         }
+        if (labelIdsFile != null) {
+            root.put("label_ids", labelIdsFile);
+        }
         root.set("preprocessing", preprocessing.deepCopy());
+        if (!postprocessing.isEmpty()) {
+            root.set("postprocessing", postprocessing.deepCopy());
+        }
         root.set("provenance", provenance.deepCopy());
         ObjectNode sums = root.putObject("sha256");
         sha256.forEach(sums::put);

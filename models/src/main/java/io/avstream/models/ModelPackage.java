@@ -31,11 +31,13 @@ public final class ModelPackage {
     private final Path dir;
     private final ModelManifest manifest;
     private final List<String> labels;
+    private final List<String> labelIds;
 
-    private ModelPackage(Path dir, ModelManifest manifest, List<String> labels) {
+    private ModelPackage(Path dir, ModelManifest manifest, List<String> labels, List<String> labelIds) {
         this.dir = dir;
         this.manifest = manifest;
         this.labels = labels;
+        this.labelIds = labelIds;
     }
 
     /**
@@ -95,6 +97,11 @@ public final class ModelPackage {
         return labels;
     }
 
+    /** The labels' ontology ids in label order (e.g. AudioSet mids); empty when the model has none. */
+    public List<String> labelIds() {
+        return labelIds;
+    }
+
     /** {@code name:version}, e.g. {@code stmt-small:0.1.0}. */
     public String id() {
         return manifest.name() + ":" + manifest.version();
@@ -130,6 +137,15 @@ public final class ModelPackage {
         if (labelsFile.isPresent()) {
             labels = readLabels(dir, labelsFile.get());
         }
+        List<String> labelIds = List.of();
+        Optional<String> idsFile = manifest.labelIdsFile();
+        if (idsFile.isPresent()) {
+            labelIds = readLabels(dir, idsFile.get());
+            if (labelIds.size() != labels.size()) {
+                throw new InvalidModelPackageException(dir, idsFile.get() + " has " + labelIds.size() + " ids but "
+                        + labelsFile.get() + " has " + labels.size() + " labels");
+            }
+        }
         if (manifest.activation().needsLabels()) {
             TensorSpec first = manifest.outputs().get(0);
             long classes = first.dim(first.rank() - 1);
@@ -149,7 +165,7 @@ public final class ModelPackage {
         if (mismatch.isPresent()) {
             throw new InvalidModelPackageException(dir, mismatch.get());
         }
-        return new ModelPackage(dir, manifest, labels);
+        return new ModelPackage(dir, manifest, labels, labelIds);
     }
 
     private static List<String> readLabels(Path dir, String file) throws IOException {

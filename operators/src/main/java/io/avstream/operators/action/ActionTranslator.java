@@ -13,6 +13,7 @@ import io.avstream.operators.inference.Translator;
 import io.avstream.operators.inference.TranslatorFactory;
 import io.avstream.operators.inference.TranslatorSettings;
 import io.avstream.operators.mocap.StmtPreprocessor;
+import io.avstream.operators.post.PredictionIds;
 import io.avstream.operators.post.Scores;
 import io.avstream.operators.window.MocapWindow;
 import io.avstream.schemas.LatencyRecord;
@@ -105,7 +106,7 @@ public final class ActionTranslator implements Translator<MocapWindow, Predictio
 
     /** The deterministic id of a prediction: same stream, task, window end and model version give the same id. */
     public static String predictionId(String streamId, String task, long windowEndUs, String modelName, String modelVersion) {
-        return streamId + "/" + task + "/" + windowEndUs + "/" + modelName + "@" + modelVersion;
+        return PredictionIds.of(streamId, task, windowEndUs, modelName, modelVersion);
     }
 
     /** The translator of {@value #TASK} models, registered for {@link io.avstream.operators.inference.Translators}. */

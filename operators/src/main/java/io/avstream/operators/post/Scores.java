@@ -57,12 +57,34 @@ public final class Scores {
 
     /** The top-k labels with their scores, highest first. */
     public static List<Label> topLabels(float[] scores, List<String> names, int k) {
+        return topLabels(scores, names, List.of(), k);
+    }
+
+    /** The same, each label with its ontology id where {@code ids} has one (empty: none). */
+    public static List<Label> topLabels(float[] scores, List<String> names, List<String> ids, int k) {
         int[] idx = topK(scores, k);
         List<Label> out = new ArrayList<>(idx.length);
         for (int i : idx) {
-            out.add(Label.newBuilder().setIndex(i).setName(i < names.size() ? names.get(i) : Integer.toString(i))
-                    .setScore(scores[i]).build());
+            out.add(label(i, scores[i], names, ids));
         }
         return out;
+    }
+
+    /** The labels whose scores are at or above their class's threshold, highest score first. */
+    public static List<Label> tags(float[] scores, float[] thresholds, List<String> names, List<String> ids) {
+        int[] idx = topK(scores, scores.length);
+        List<Label> out = new ArrayList<>();
+        for (int i : idx) {
+            if (scores[i] >= thresholds[i]) {
+                out.add(label(i, scores[i], names, ids));
+            }
+        }
+        return out;
+    }
+
+    /** Label {@code i} with a score. */
+    public static Label label(int i, float score, List<String> names, List<String> ids) {
+        return Label.newBuilder().setIndex(i).setName(i < names.size() ? names.get(i) : Integer.toString(i))
+                .setScore(score).setId(i < ids.size() ? ids.get(i) : null).build();
     }
 }
