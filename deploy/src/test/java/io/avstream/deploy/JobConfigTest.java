@@ -83,6 +83,6 @@ class JobConfigTest {
     void refusesUnknownPipelines() {
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--avstream.pipelines", "action,sonar"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("bad value for --avstream.pipelines: unknown pipeline 'sonar' (known: [action])");
+                .hasMessage("bad value for --avstream.pipelines: unknown pipeline 'sonar' (known: [action, audio-events])");
     }
 }

@@ -1,0 +1,70 @@
+package io.avstream.deploy.audioevents;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+
+import io.avstream.schemas.Topics;
+import org.apache.flink.configuration.ConfigOption;
+
+/** The audio-events pipeline's settings, under {@code avstream.audio-events.*}. */
+public final class AudioEventsOptions {
+    private AudioEventsOptions() {}
+
+    public static final ConfigOption<String> TOPIC = key("avstream.audio-events.topic")
+            .stringType().defaultValue(Topics.AUDIO)
+            .withDescription("Input topic of audio chunks.");
+
+    public static final ConfigOption<String> PREDICTIONS_TOPIC = key("avstream.audio-events.predictions-topic")
+            .stringType().defaultValue(Topics.PREDICTIONS_AUDIO_EVENTS)
+            .withDescription("Output topic of window tags and audio events.");
+
+    public static final ConfigOption<String> MODEL = key("avstream.audio-events.model")
+            .stringType().defaultValue("classpath:mavil-audio-small")
+            .withDescription("Audio-event model package: classpath:<name> or a directory on every TaskManager.");
+
+    public static final ConfigOption<Integer> WINDOW_FRAMES = key("avstream.audio-events.window.frames")
+            .intType().defaultValue(1024)
+            .withDescription("Filterbank frames (10 ms each) of a full window; at most the model's input (1024 = 10.24 s).");
+
+    public static final ConfigOption<Integer> HOP_FRAMES = key("avstream.audio-events.window.hop-frames")
+            .intType().defaultValue(100)
+            .withDescription("Frames from one window to the next (100 = 1 s).");
+
+    public static final ConfigOption<Integer> MIN_FRAMES = key("avstream.audio-events.window.min-frames")
+            .intType().defaultValue(100)
+            .withDescription("Frames a stream has before its first window (shorter windows are padded as in training).");
+
+    public static final ConfigOption<Duration> SLICE = key("avstream.audio-events.slice")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("Length of the slices in which the windowing core hands a stream's chunks on, in order.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = key("avstream.audio-events.out-of-orderness")
+            .durationType().defaultValue(Duration.ofMillis(300))
+            .withDescription("How far behind its stream's newest chunk a chunk may arrive and still be used.");
+
+    public static final ConfigOption<Duration> MAX_GAP_FILL = key("avstream.audio-events.max-gap-fill")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("Gaps in a stream's audio up to this long are filled with silence; longer ones restart the stream.");
+
+    public static final ConfigOption<Duration> JITTER = key("avstream.audio-events.jitter")
+            .durationType().defaultValue(Duration.ofMillis(20))
+            .withDescription("How far a chunk's timestamp may sit from where the stream's samples put it.");
+
+    public static final ConfigOption<Duration> IDLE_TIMEOUT = key("avstream.audio-events.idle-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A stream silent this long (processing time) has its last window cut, its open events "
+                    + "ended and its state dropped.");
+
+    public static final ConfigOption<Integer> MIN_SAMPLE_RATE = key("avstream.audio-events.min-sample-rate")
+            .intType().defaultValue(8000).withDescription("Lowest accepted sample rate, Hz.");
+
+    public static final ConfigOption<Integer> MAX_SAMPLE_RATE = key("avstream.audio-events.max-sample-rate")
+            .intType().defaultValue(48000).withDescription("Highest accepted sample rate, Hz.");
+
+    public static final ConfigOption<Integer> MAX_CHANNELS = key("avstream.audio-events.max-channels")
+            .intType().defaultValue(8).withDescription("Most interleaved channels in a chunk.");
+
+    public static final ConfigOption<Duration> MAX_CHUNK = key("avstream.audio-events.max-chunk")
+            .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("Longest chunk of audio accepted.");
+}

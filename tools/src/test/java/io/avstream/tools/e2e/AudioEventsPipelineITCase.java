@@ -1,0 +1,254 @@
+package io.avstream.tools.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.avstream.deploy.JobOptions;
+import io.avstream.deploy.audioevents.AudioEventsOptions;
+import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.models.EngineSession;
+import io.avstream.models.InferenceResult;
+import io.avstream.models.ModelPackage;
+import io.avstream.models.RuntimeOptions;
+import io.avstream.operators.audioevents.AudioDownmix;
+import io.avstream.operators.audioevents.AudioEventsModel;
+import io.avstream.operators.audioevents.AudioEventsTranslator;
+import io.avstream.operators.audioevents.AudioResult;
+import io.avstream.operators.audioevents.AudioStream;
+import io.avstream.operators.audioevents.AudioWindow;
+import io.avstream.operators.audioevents.EventTracker;
+import io.avstream.operators.inference.ModelRef;
+import io.avstream.schemas.AudioChunk;
+import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.DeadLetter;
+import io.avstream.schemas.Label;
+import io.avstream.schemas.Prediction;
+import io.avstream.schemas.SampleEncoding;
+import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.tools.testutils.KafkaTestClients;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audio-events pipeline on a real broker and a Flink MiniCluster: two audio streams (44.1 kHz stereo int16,
+ * 16 kHz mono float) in 100 ms chunks, some out of order, some twice, and bad chunks in between; the job's window
+ * predictions and event records, read back {@code read_committed}, equal those computed offline from each whole
+ * recording at once (the same conversion over all its samples, the same model through ONNX Runtime, the same
+ * event tracker). The model is a random tiny package of the audio-event models' signature: this checks the path,
+ * not the tags.
+ */
+class AudioEventsPipelineITCase {
+
+    private static final Path TINY = Path.of("..", "operators", "src", "test", "resources", "avstream-models",
+            "tiny-audio-events").toAbsolutePath().normalize();
+    private static final double SECONDS = 12.3;
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** A recording: interleaved samples of a stream and how they are sent. */
+    record Recording(String stream, int rate, int channels, SampleEncoding encoding, byte[] pcm) {
+        int frameBytes() {
+            return channels * (encoding == SampleEncoding.PCM_S16LE ? 2 : 4);
+        }
+    }
+
+    private static Recording recording(String stream, int rate, int channels, SampleEncoding encoding, long seed) {
+        Random r = new Random(seed);
+        int n = (int) Math.round(rate * SECONDS);
+        int width = encoding == SampleEncoding.PCM_S16LE ? 2 : 4;
+        ByteBuffer b = ByteBuffer.allocate(n * channels * width).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / rate;
+            double tone = (((int) (t * 1.5)) % 2 == 0) ? 0.4 * Math.sin(2 * Math.PI * 880 * t) : 0.05 * Math.sin(2 * Math.PI * 220 * t);
+            for (int ch = 0; ch < channels; ch++) {
+                double v = tone * (ch == 0 ? 1.0 : 0.7) + r.nextGaussian() * 0.01;
+                if (encoding == SampleEncoding.PCM_S16LE) {
+                    b.putShort((short) Math.round(Math.max(-1, Math.min(1, v)) * 32767));
+                } else {
+                    b.putFloat((float) v);
+                }
+            }
+        }
+        return new Recording(stream, rate, channels, encoding, b.array());
+    }
+
+    @Test
+    void windowsAndEventsThroughKafkaAndFlinkEqualTheOfflineOnes() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String in = "audio-" + run;
+        String out = "audio-events-" + run;
+        String dlq = "deadletter-" + run;
+        kafka.createTopic(in, 2);
+        kafka.createTopic(out, 2);
+        kafka.createTopic(dlq, 1);
+
+        List<Recording> recordings = List.of(recording("cam-a", 44100, 2, SampleEncoding.PCM_S16LE, 1),
+                recording("mic-b", 16000, 1, SampleEncoding.PCM_F32LE, 2));
+        long t0 = (System.currentTimeMillis() / 1000 - 60) * 1_000_000L;
+        AvroCodec<AudioChunk> codec = AvroCodec.forClass(AudioChunk.class);
+        int bad = 0;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of())) {
+            for (Recording rec : recordings) {
+                byte[] key = rec.stream().getBytes(StandardCharsets.UTF_8);
+                int chunkFrames = rec.rate() / 10;
+                int frames = rec.pcm().length / rec.frameBytes();
+                ProducerRecord<byte[], byte[]> held = null;
+                long seq = 0;
+                for (int f = 0; f < frames; f += chunkFrames) {
+                    int n = Math.min(chunkFrames, frames - f);
+                    AudioChunk c = AudioChunk.newBuilder().setStreamId(rec.stream()).setSeq(seq)
+                            .setCaptureTimeUs(t0 + f * 1_000_000L / rec.rate()).setSampleRate(rec.rate())
+                            .setChannels(rec.channels()).setEncoding(rec.encoding())
+                            .setSamples(ByteBuffer.wrap(rec.pcm(), f * rec.frameBytes(), n * rec.frameBytes()).slice()).build();
+                    ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(in, key, codec.encode(c));
+                    if (seq % 17 == 5) {
+                        held = pr; // sent after the next chunk: out of order by 100 ms
+                    } else {
+                        producer.send(pr);
+                        if (held != null) {
+                            producer.send(held);
+                            held = null;
+                        }
+                    }
+                    if (seq % 23 == 11) {
+                        producer.send(pr); // twice
+                    }
+                    if (seq % 40 == 20) {
+                        AudioChunk broken = AudioChunk.newBuilder(c).setSamples(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+                        producer.send(new ProducerRecord<>(in, key, codec.encode(broken)));
+                        bad++;
+                    }
+                    seq++;
+                }
+                if (held != null) {
+                    producer.send(held);
+                }
+            }
+            producer.flush();
+        }
+
+        Map<String, String> settings = new HashMap<>();
+        settings.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
+        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(AudioEventsOptions.TOPIC.key(), in);
+        settings.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), out);
+        settings.put(AudioEventsOptions.MODEL.key(), TINY.toString());
+        settings.put(JobOptions.DEADLETTER_TOPIC.key(), dlq);
+        settings.put(JobOptions.GROUP_ID.key(), "it-" + run);
+        settings.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "it-" + run);
+        settings.put(JobOptions.DELIVERY.key(), "exactly-once");
+        settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500ms");
+        settings.put(JobOptions.BOUNDED.key(), "true");
+        settings.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
+        KafkaTestClients.runJob(settings, 2, "audio-events-it");
+
+        Map<String, List<Prediction>> expected = new TreeMap<>();
+        for (Recording rec : recordings) {
+            expected.put(rec.stream(), offline(rec, t0));
+        }
+        int expectedCount = expected.values().stream().mapToInt(List::size).sum();
+        List<Prediction> got = KafkaTestClients.readCommitted(kafka, out, Prediction.class, expectedCount, Duration.ofSeconds(2));
+        Map<String, Prediction> byId = new HashMap<>();
+        for (Prediction p : got) {
+            assertThat(byId.put(p.getPredictionId(), p)).as("duplicate " + p.getPredictionId()).isNull();
+        }
+        double worst = 0;
+        int windows = 0;
+        int events = 0;
+        for (List<Prediction> list : expected.values()) {
+            for (Prediction e : list) {
+                Prediction a = byId.get(e.getPredictionId());
+                assertThat(a).as("prediction " + e.getPredictionId()).isNotNull();
+                assertThat(a.getWindowStartUs()).isEqualTo(e.getWindowStartUs());
+                assertThat(a.getLabels()).extracting(Label::getIndex).containsExactlyElementsOf(
+                        e.getLabels().stream().map(Label::getIndex).toList());
+                for (int i = 0; i < e.getLabels().size(); i++) {
+                    worst = Math.max(worst, Math.abs(a.getLabels().get(i).getScore() - e.getLabels().get(i).getScore()));
+                }
+                if (e.getEvent() != null) {
+                    events++;
+                    assertThat(a.getEvent().getOffsetUs()).isEqualTo(e.getEvent().getOffsetUs());
+                } else {
+                    windows++;
+                    assertThat(a.getTags()).extracting(Label::getIndex).containsExactlyElementsOf(
+                            e.getTags().stream().map(Label::getIndex).toList());
+                }
+            }
+        }
+        assertThat(byId).hasSize(expectedCount);
+        System.out.printf("audio streaming vs offline: %d windows, %d events, max |score difference| %.2e%n", windows,
+                events, worst);
+        assertThat(windows).isGreaterThan(20);
+        assertThat(worst).isLessThanOrEqualTo(1e-5);
+
+        List<DeadLetter> dead = KafkaTestClients.readCommitted(kafka, dlq, DeadLetter.class, bad, Duration.ofSeconds(1));
+        assertThat(dead).hasSize(bad).allSatisfy(d -> assertThat(d.getReason()).isEqualTo("WRONG_SIZE"));
+    }
+
+    /** The stream's predictions computed from its whole recording at once, in the job's order. */
+    private static List<Prediction> offline(Recording rec, long t0) throws Exception {
+        ModelPackage pkg = ModelRef.of(TINY.toString()).load();
+        AudioEventsTranslator translator = new AudioEventsTranslator(pkg, JobOptions.TOP_K.defaultValue());
+        AudioStream stream = AudioEventsPipeline.audioStream(new Configuration());
+        float[] mono = AudioDownmix.mono(ByteBuffer.wrap(rec.pcm()), rec.channels(), rec.encoding());
+        List<AudioWindow> windows = stream.offline(rec.stream(), t0, rec.rate(), mono);
+        EventTracker tracker = AudioEventsModel.of(pkg).tracker();
+        EventTracker.State state = tracker.newState();
+        List<Prediction> out = new ArrayList<>();
+        String version = pkg.manifest().version();
+        String name = pkg.manifest().name();
+        EventTracker.Listener listener = (c, on, off, peak) -> out.add(Prediction.newBuilder()
+                .setPredictionId(rec.stream() + "/audio-events/" + off + "/" + name + "@" + version + "/event/" + c)
+                .setStreamId(rec.stream()).setTask("audio-events").setModelName(name).setModelVersion(version)
+                .setWindowStartUs(on).setWindowEndUs(off)
+                .setLabels(List.of(io.avstream.operators.post.Scores.label(c, peak, pkg.labels(), pkg.labelIds())))
+                .setEvent(new io.avstream.schemas.AudioEvent(io.avstream.operators.post.Scores.label(c, peak, pkg.labels(),
+                        pkg.labelIds()), on, off))
+                .setLatency(io.avstream.schemas.LatencyRecord.newBuilder().setCaptureTimeUs(0).setKafkaAppendTimeUs(0)
+                        .setWindowCloseUs(0).setInferenceStartUs(0).setInferenceEndUs(0).setBatchSize(1).setQueueTimeUs(0)
+                        .setEmitTimeUs(0).build())
+                .build());
+        try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
+            for (AudioWindow w : windows) {
+                Map<String, float[]> inputs = Map.of(AudioEventsModel.FBANK,
+                        translator.request(w).get(AudioEventsModel.FBANK).floats());
+                AudioResult r = translator.result(w, new InferenceResult(session.runBatch(inputs, 1), 1, 0, 0, 0));
+                out.add(r.prediction);
+                float[] column = new float[r.classes];
+                for (int k = 0; k < r.columns; k++) {
+                    System.arraycopy(r.columnProbs, k * r.classes, column, 0, r.classes);
+                    tracker.accept(state, r.firstColumnUs + k * r.columnUs, r.columnUs, column, listener);
+                }
+            }
+        }
+        tracker.end(state, listener);
+        return out;
+    }
+}
