@@ -122,6 +122,8 @@ class JobJarTest {
                 .noneMatch(e -> e.startsWith("kafka/server/") || e.startsWith("org/apache/kafka/raft/")
                         || e.startsWith("org/apache/kafka/metadata/") || e.startsWith("scala/"));
         assertThat(entries).noneMatch(e -> e.startsWith("picocli/"));
+        assertThat(entries).as("media capture and FFmpeg (the producers')")
+                .noneMatch(e -> e.startsWith("io/avstream/ingest/capture/") || e.startsWith("org/bytedeco/"));
         assertThat(entries).noneMatch(e -> e.startsWith("org/HdrHistogram/"));
     }
 }

@@ -2,6 +2,8 @@ package io.avstream.tools.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -9,6 +11,9 @@ import java.util.concurrent.CountDownLatch;
 
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
+import io.avstream.ingest.capture.MediaCapture;
+import io.avstream.ingest.capture.MediaInput;
+import io.avstream.ingest.capture.MediaKafkaProducer;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.Prediction;
@@ -90,7 +95,8 @@ public final class Cli implements Callable<Integer> {
     }
 
     @Command(name = "produce", mixinStandardHelpOptions = true,
-            description = "Sends synthetic MoCap streams (a humanoid performing actions, 25 fps, real time) to Kafka.")
+            description = "Sends synthetic MoCap streams (a humanoid performing actions, 25 fps, real time) to Kafka; "
+                    + "with --input, the audio (and video) of media files, network streams, cameras or microphones instead.")
     static final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true)
         String bootstrap;
@@ -101,7 +107,8 @@ public final class Cli implements Callable<Integer> {
         @Option(names = "--streams", defaultValue = "8", description = "Concurrent streams (default ${DEFAULT-VALUE}).")
         int streams;
 
-        @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class)
+        @Option(names = "--duration", converter = DurationConverter.class, description = "How long to send: synthetic "
+                + "streams 60 s by default; media inputs until their end (with --loop: until stopped) by default.")
         Duration duration;
 
         @Option(names = "--seed", defaultValue = "1")
@@ -122,20 +129,101 @@ public final class Cli implements Callable<Integer> {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Kafka producer property; repeatable.")
         Map<String, String> kafka = new java.util.LinkedHashMap<>();
 
+        @Option(names = "--input", paramLabel = "MEDIA", description = "A media file, an http/https/udp/rtp/rtsp/tcp/srt URL, "
+                + "a camera (v4l2:/dev/video0) or a microphone (alsa:default, pulse:default); repeatable, one stream each. "
+                + "Its audio goes to --audio-topic in chunks, its video (if any) to --video-topic as JPEG frames.")
+        List<String> inputs = new ArrayList<>();
+
+        @Option(names = "--stream-id", description = "Stream id of each --input, in order (default: from the input's name).")
+        List<String> streamIds = new ArrayList<>();
+
+        @Option(names = "--audio-topic", defaultValue = Topics.AUDIO)
+        String audioTopic;
+
+        @Option(names = "--video-topic", defaultValue = Topics.VIDEO)
+        String videoTopic;
+
+        @Option(names = "--chunk", defaultValue = "100ms", converter = DurationConverter.class,
+                description = "Audio chunk length (default ${DEFAULT-VALUE}).")
+        Duration chunk;
+
+        @Option(names = "--sample-rate", defaultValue = "0",
+                description = "Convert the audio to this rate with FFmpeg's resampler (default: the source's own).")
+        int sampleRate;
+
+        @Option(names = "--channels", defaultValue = "0", description = "Convert the audio to this many channels (default: the source's).")
+        int channels;
+
+        @Option(names = "--video-fps", defaultValue = "2", description = "Video frames per second sent (default ${DEFAULT-VALUE}).")
+        double videoFps;
+
+        @Option(names = "--video-size", defaultValue = "320x240", description = "Size of the JPEG frames (default ${DEFAULT-VALUE}).")
+        String videoSize;
+
+        @Option(names = "--no-video", description = "Send audio only.")
+        boolean noVideo;
+
+        @Option(names = "--as-fast-as-possible", description = "Send files as fast as possible instead of in real time.")
+        boolean fast;
+
+        @Option(names = "--loop", description = "Start each file again at its end (for load tests); --duration stops it.")
+        boolean loop;
+
         @Override
         public Integer call() throws Exception {
             Properties props = new Properties();
             props.putAll(kafka);
+            if (!inputs.isEmpty()) {
+                return produceMedia(props);
+            }
             try (MocapKafkaProducer producer = MocapKafkaProducer.builder()
                     .setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams).optSeed(seed)
                     .optSchemaRelease(schemaRelease).optUpAxis(upAxis).optLengthUnit(lengthUnit)
                     .optProperties(props).build()) {
                 producer.start();
-                Thread.sleep(duration.toMillis());
+                Thread.sleep((duration == null ? Duration.ofSeconds(60) : duration).toMillis());
                 producer.stop();
                 System.out.printf("sent %d frames from %d streams%n", producer.framesSent(), streams);
             }
             return 0;
+        }
+
+        private int produceMedia(Properties props) throws Exception {
+            List<MediaCapture> captures = new ArrayList<>();
+            try {
+                String[] size = videoSize.toLowerCase(java.util.Locale.ROOT).split("x");
+                if (size.length != 2) {
+                    throw new IllegalArgumentException("--video-size must be WIDTHxHEIGHT, got " + videoSize);
+                }
+                if (!streamIds.isEmpty() && streamIds.size() != inputs.size()) {
+                    throw new IllegalArgumentException(streamIds.size() + " --stream-id for " + inputs.size() + " --input");
+                }
+                for (int i = 0; i < inputs.size(); i++) {
+                    MediaInput in = MediaInput.parse(inputs.get(i));
+                    captures.add(MediaCapture.builder().setInput(in)
+                            .optStreamId(streamIds.isEmpty() ? (inputs.size() == 1 ? in.defaultStreamId() : in.defaultStreamId() + "-" + i)
+                                    : streamIds.get(i))
+                            .optChunkMillis((int) chunk.toMillis()).optSampleRate(sampleRate).optChannels(channels)
+                            .optVideo(!noVideo).optVideoFps(videoFps)
+                            .optVideoSize(Integer.parseInt(size[0]), Integer.parseInt(size[1]))
+                            .optPace(!fast).optLoop(loop)
+                            .optMaxDuration(duration)
+                            .build());
+                }
+            } catch (IllegalArgumentException e) {
+                System.err.println("produce: " + e.getMessage());
+                return 2;
+            }
+            try (MediaKafkaProducer producer = new MediaKafkaProducer(bootstrap, audioTopic, videoTopic, props)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(producer::stop));
+                producer.run(captures);
+                System.out.printf("sent %d audio chunks and %d video frames from %d input(s)%n", producer.audioSent(),
+                        producer.videoSent(), captures.size());
+                return 0;
+            } catch (MediaCapture.CaptureException e) {
+                System.err.println("produce: " + e.getMessage());
+                return 2;
+            }
         }
     }
 
