@@ -66,6 +66,41 @@ class FullSizeTest(unittest.TestCase):
         self.assertIn("head.weight: checkpoint [10, 768] vs model [527, 768]", msg)
 
 
+class ConverterTest(unittest.TestCase):
+    def test_reads_an_audiomae_checkpoint_and_refuses_an_audio_visual_one(self):
+        import convert_mavil
+        from avstream_models.checkpoints import ConversionError as Refused
+        torch.manual_seed(3)
+        sd = mavil.AudioViT(mavil.full_config(num_classes=10)).state_dict()
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "ckpt.pth")
+            torch.save({"model": sd, "epoch": 3}, path)
+            model = convert_mavil.load_model(path)
+            self.assertEqual(model.cfg.num_classes, 10)
+            torch.testing.assert_close(model.state_dict()["blocks.11.mlp.fc2.weight"], sd["blocks.11.mlp.fc2.weight"])
+            av = dict(sd)
+            av["blocks_av.0.norm1.weight"] = torch.zeros(768)
+            torch.save({"model": av}, path)
+            with self.assertRaises(Refused) as cm:
+                convert_mavil.load_model(path)
+            self.assertIn("audio-visual checkpoint", str(cm.exception))
+            del av["blocks_av.0.norm1.weight"]
+            av["blocks.3.mlp.fc3.weight"] = av.pop("blocks.3.mlp.fc2.weight")
+            torch.save(av, path)
+            with self.assertRaises(Refused) as cm:
+                convert_mavil.load_model(path)
+            self.assertIn("missing keys (1)", str(cm.exception))
+            self.assertIn("blocks.3.mlp.fc3.weight", str(cm.exception))
+
+    def test_reads_audiosets_label_file(self):
+        import convert_mavil
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "labels.csv")
+            with open(path, "w") as f:
+                f.write('index,mid,display_name\n0,/m/09x0r,"Speech"\n1,/m/05zppz,"Male speech, man speaking"\n')
+            self.assertEqual(convert_mavil.read_labels(path)[1], (1, "/m/05zppz", "Male speech, man speaking"))
+
+
 class PositionTableTest(unittest.TestCase):
     def test_audiomae_table_follows_its_documented_layout(self):
         table = mavil.audiomae_pos_embed(768, 64, 8)[0]

@@ -44,12 +44,16 @@ def load(data: str, split: str):
     return fb, clip, frames, events
 
 
+DEVICE = torch.device("cpu")
+
+
 def batch_input(fb, idx) -> torch.Tensor:
-    x = torch.from_numpy(np.asarray(fb[idx], dtype=np.float32))
+    x = torch.from_numpy(np.asarray(fb[idx], dtype=np.float32)).to(DEVICE)
     return normalise(x).unsqueeze(1)
 
 
 def spec_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """A random band of up to 15 mel bins zeroed per clip (the random draws on the CPU, seeded)."""
     b = x.shape[0]
     x = x.clone()
     for i in range(b):
@@ -66,8 +70,8 @@ def predict(model, fb, batch: int = 32):
         for s in range(0, len(fb), batch):
             idx = np.arange(s, min(len(fb), s + batch))
             logits, frame_logits = model(batch_input(fb, idx))
-            clips.append(torch.sigmoid(logits).numpy())
-            frames.append(torch.sigmoid(frame_logits).numpy())
+            clips.append(torch.sigmoid(logits).cpu().numpy())
+            frames.append(torch.sigmoid(frame_logits).cpu().numpy())
     return np.concatenate(clips), np.concatenate(frames)
 
 
@@ -149,7 +153,10 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="use only this many training clips (quick runs)")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
     args = ap.parse_args(argv)
+    global DEVICE
+    DEVICE = torch.device(args.device)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -157,7 +164,7 @@ def main(argv=None) -> int:
     val_fb, val_clip, _, val_events = load(args.data, "val")
     test_fb, test_clip, _, test_events = load(args.data, "test")
     n = len(train_fb) if not args.limit else min(args.limit, len(train_fb))
-    model = AudioViT(small_config(len(NAMES)))
+    model = AudioViT(small_config(len(NAMES))).to(DEVICE)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
     steps = args.epochs * math.ceil(n / args.batch)
     warm = max(1, steps // 20)
@@ -173,8 +180,8 @@ def main(argv=None) -> int:
         for s in range(0, n, args.batch):
             idx = np.sort(order[s:s + args.batch])
             x = spec_augment(batch_input(train_fb, idx), gen)
-            yc = torch.from_numpy(train_clip[idx])
-            yf = torch.from_numpy(train_frames[idx])
+            yc = torch.from_numpy(train_clip[idx]).to(DEVICE)
+            yf = torch.from_numpy(train_frames[idx]).to(DEVICE)
             logits, frame_logits = model(x)
             loss = F.binary_cross_entropy_with_logits(logits, yc) + F.binary_cross_entropy_with_logits(frame_logits, yf)
             opt.zero_grad()
@@ -189,8 +196,8 @@ def main(argv=None) -> int:
         print(json.dumps(log[-1]), flush=True)
         if val_map > best_map:
             best_map = val_map
-            best_state = {k: v.clone() for k, v in model.state_dict().items()}
-    model.load_state_dict(best_state)
+            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    model.load_state_dict({k: v.to(DEVICE) for k, v in best_state.items()})
     val_probs, val_frame_probs = predict(model, val_fb)
     clip_thr, enter, exit_ = calibrate(val_probs, val_clip, val_frame_probs, val_events)
     test_probs, test_frame_probs = predict(model, test_fb)
@@ -207,7 +214,7 @@ def main(argv=None) -> int:
         "training": {"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
                      "train_clips": n, "log": log},
     }
-    torch.save(model.state_dict(), os.path.join(args.out, "model.pt"))
+    torch.save(best_state, os.path.join(args.out, "model.pt"))
     with open(os.path.join(args.out, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=1)
     print(json.dumps({k: metrics[k] for k in ("val_map", "test_map", "test_events")}, indent=1))
