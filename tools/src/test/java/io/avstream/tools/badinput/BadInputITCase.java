@@ -14,13 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.avstream.deploy.JobConfig;
-import io.avstream.deploy.JobOptions;
-import io.avstream.tools.cli.LocalJob;
-import io.avstream.tools.cli.LocalStack;
 import io.avstream.tools.loadtest.JobCounters;
 import io.avstream.tools.local.EmbeddedKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
@@ -31,7 +26,6 @@ import io.avstream.schemas.DeadLetter;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -287,43 +281,24 @@ class BadInputITCase {
     }
 
     private static final class Topics {
+        final BadInputRun run;
         final String job;
         final String in;
         final String out;
         final String dlq;
 
         Topics(String name) {
-            String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-            this.job = "bad-input-" + run;
-            this.in = "mocap-" + run;
-            this.out = "predictions-" + run;
-            this.dlq = "deadletter-" + run;
-            kafka.createTopic(in, PARTITIONS);
-            kafka.createTopic(out, 2);
-            kafka.createTopic(dlq, 1);
+            this.run = new BadInputRun(kafka, "mocap", name, PARTITIONS);
+            this.job = run.job;
+            this.in = run.in;
+            this.out = run.out;
+            this.dlq = run.dlq;
         }
     }
 
     private static void runJob(Topics t) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        settings.put(ActionOptions.TOPIC.key(), t.in);
-        settings.put(ActionOptions.PREDICTIONS_TOPIC.key(), t.out);
-        settings.put(JobOptions.DEADLETTER_TOPIC.key(), t.dlq);
-        settings.put(JobOptions.GROUP_ID.key(), t.job);
-        settings.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), t.job);
-        settings.put(JobOptions.DELIVERY.key(), "exactly-once");
-        settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500ms");
-        settings.put(JobOptions.BOUNDED.key(), "true");
-        settings.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
-        settings.put(JobOptions.MAX_PAYLOAD_BYTES.key(), Integer.toString(MAX_PAYLOAD));
-        JobConfig config = JobConfig.fromMap(settings);
-
-        Configuration flink = LocalStack.flinkConfiguration(2);
-        JobCounters.enable(flink);
-        // no restarts: a record that fails the job fails the test
-        flink.setString("restart-strategy.type", "none");
-        LocalJob.builder().setConfig(config).optParallelism(2).optFlinkConfiguration(flink).build().execute(t.job);
+        t.run.execute(kafka, Map.of(ActionOptions.TOPIC.key(), t.in, ActionOptions.PREDICTIONS_TOPIC.key(), t.out),
+                MAX_PAYLOAD);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

@@ -3,7 +3,6 @@ package io.avstream.tools.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -38,6 +36,8 @@ import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SampleEncoding;
 import io.avstream.tools.local.EmbeddedKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
+import io.avstream.tools.testutils.TestAudio;
+import io.avstream.tools.testutils.TestAudio.Recording;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,31 +72,8 @@ class AudioEventsPipelineITCase {
         }
     }
 
-    /** A recording: interleaved samples of a stream and how they are sent. */
-    record Recording(String stream, int rate, int channels, SampleEncoding encoding, byte[] pcm) {
-        int frameBytes() {
-            return channels * (encoding == SampleEncoding.PCM_S16LE ? 2 : 4);
-        }
-    }
-
     private static Recording recording(String stream, int rate, int channels, SampleEncoding encoding, long seed) {
-        Random r = new Random(seed);
-        int n = (int) Math.round(rate * SECONDS);
-        int width = encoding == SampleEncoding.PCM_S16LE ? 2 : 4;
-        ByteBuffer b = ByteBuffer.allocate(n * channels * width).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            double t = (double) i / rate;
-            double tone = (((int) (t * 1.5)) % 2 == 0) ? 0.4 * Math.sin(2 * Math.PI * 880 * t) : 0.05 * Math.sin(2 * Math.PI * 220 * t);
-            for (int ch = 0; ch < channels; ch++) {
-                double v = tone * (ch == 0 ? 1.0 : 0.7) + r.nextGaussian() * 0.01;
-                if (encoding == SampleEncoding.PCM_S16LE) {
-                    b.putShort((short) Math.round(Math.max(-1, Math.min(1, v)) * 32767));
-                } else {
-                    b.putFloat((float) v);
-                }
-            }
-        }
-        return new Recording(stream, rate, channels, encoding, b.array());
+        return TestAudio.tones(stream, rate, channels, encoding, SECONDS, seed);
     }
 
     @Test
@@ -117,16 +94,9 @@ class AudioEventsPipelineITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of())) {
             for (Recording rec : recordings) {
                 byte[] key = rec.stream().getBytes(StandardCharsets.UTF_8);
-                int chunkFrames = rec.rate() / 10;
-                int frames = rec.pcm().length / rec.frameBytes();
                 ProducerRecord<byte[], byte[]> held = null;
-                long seq = 0;
-                for (int f = 0; f < frames; f += chunkFrames) {
-                    int n = Math.min(chunkFrames, frames - f);
-                    AudioChunk c = AudioChunk.newBuilder().setStreamId(rec.stream()).setSeq(seq)
-                            .setCaptureTimeUs(t0 + f * 1_000_000L / rec.rate()).setSampleRate(rec.rate())
-                            .setChannels(rec.channels()).setEncoding(rec.encoding())
-                            .setSamples(ByteBuffer.wrap(rec.pcm(), f * rec.frameBytes(), n * rec.frameBytes()).slice()).build();
+                for (AudioChunk c : rec.chunks(t0, rec.rate() / 10)) {
+                    long seq = c.getSeq();
                     ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(in, key, codec.encode(c));
                     if (seq % 17 == 5) {
                         held = pr; // sent after the next chunk: out of order by 100 ms
@@ -145,7 +115,6 @@ class AudioEventsPipelineITCase {
                         producer.send(new ProducerRecord<>(in, key, codec.encode(broken)));
                         bad++;
                     }
-                    seq++;
                 }
                 if (held != null) {
                     producer.send(held);
