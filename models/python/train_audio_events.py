@@ -154,6 +154,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="use only this many training clips (quick runs)")
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--init", help="start from these weights (a model.pt); with --epochs 0, only calibrate and test")
     args = ap.parse_args(argv)
     global DEVICE
     DEVICE = torch.device(args.device)
@@ -165,13 +166,18 @@ def main(argv=None) -> int:
     test_fb, test_clip, _, test_events = load(args.data, "test")
     n = len(train_fb) if not args.limit else min(args.limit, len(train_fb))
     model = AudioViT(small_config(len(NAMES))).to(DEVICE)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location=DEVICE))
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
-    steps = args.epochs * math.ceil(n / args.batch)
+    steps = max(1, args.epochs * math.ceil(n / args.batch))
     warm = max(1, steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / steps))))
     gen = torch.Generator().manual_seed(args.seed)
     best_map, best_state, log = -1.0, None, []
+    if args.epochs == 0:
+        best_map, _ = ev.mean_average_precision(predict(model, val_fb)[0], val_clip)
+        best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     for epoch in range(args.epochs):
         model.train()
         order = torch.randperm(n, generator=gen).numpy()
@@ -197,6 +203,7 @@ def main(argv=None) -> int:
         if val_map > best_map:
             best_map = val_map
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+            torch.save(best_state, os.path.join(args.out, "model.pt"))  # the best so far survives an interruption
     model.load_state_dict({k: v.to(DEVICE) for k, v in best_state.items()})
     val_probs, val_frame_probs = predict(model, val_fb)
     clip_thr, enter, exit_ = calibrate(val_probs, val_clip, val_frame_probs, val_events)

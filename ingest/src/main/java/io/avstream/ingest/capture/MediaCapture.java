@@ -188,6 +188,8 @@ public final class MediaCapture {
     }
 
     private FFmpegFrameGrabber open() throws CaptureException {
+        // FFmpeg's own log (stream dumps, rejected options) is not for the user: failures come back as exceptions
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(input.target());
         if (input.format() != null) {
             g.setFormat(input.format());

@@ -3,6 +3,9 @@ package io.avstream.ingest.capture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +38,7 @@ public final class MediaKafkaProducer implements AutoCloseable {
     private final AtomicLong videoSent = new AtomicLong();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<MediaCapture> running = new ArrayList<>();
+    private final Map<String, Long> firstAudioUs = new ConcurrentHashMap<>();
 
     public MediaKafkaProducer(String bootstrapServers, String audioTopic, String videoTopic, Properties properties) {
         Properties p = new Properties();
@@ -67,6 +71,7 @@ public final class MediaKafkaProducer implements AutoCloseable {
                     c.run(new MediaCapture.Sink() {
                         @Override
                         public void audio(AudioChunk chunk) {
+                            firstAudioUs.putIfAbsent(c.streamId(), chunk.getCaptureTimeUs());
                             send(audioTopic, key, audioCodec.encode(chunk), audioSent);
                         }
 
@@ -113,6 +118,12 @@ public final class MediaKafkaProducer implements AutoCloseable {
         synchronized (running) {
             running.forEach(MediaCapture::stop);
         }
+    }
+
+    /** The capture time of a stream's first audio chunk (the origin of its media clock), if one was captured. */
+    public OptionalLong firstAudioCaptureUs(String streamId) {
+        Long us = firstAudioUs.get(streamId);
+        return us == null ? OptionalLong.empty() : OptionalLong.of(us);
     }
 
     public long audioSent() {

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +15,6 @@ import java.util.UUID;
 import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.audioevents.AudioEventsPipeline;
-import io.avstream.models.EngineSession;
-import io.avstream.models.InferenceResult;
-import io.avstream.models.ModelPackage;
-import io.avstream.models.RuntimeOptions;
-import io.avstream.operators.audioevents.AudioDownmix;
-import io.avstream.operators.audioevents.AudioEventsModel;
-import io.avstream.operators.audioevents.AudioEventsTranslator;
-import io.avstream.operators.audioevents.AudioResult;
-import io.avstream.operators.audioevents.AudioStream;
-import io.avstream.operators.audioevents.AudioWindow;
-import io.avstream.operators.audioevents.EventTracker;
 import io.avstream.operators.inference.ModelRef;
 import io.avstream.schemas.AudioChunk;
 import io.avstream.schemas.AvroCodec;
@@ -36,9 +24,9 @@ import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SampleEncoding;
 import io.avstream.tools.local.EmbeddedKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
+import io.avstream.tools.testutils.OfflineAudioEvents;
 import io.avstream.tools.testutils.TestAudio;
 import io.avstream.tools.testutils.TestAudio.Recording;
-import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -183,41 +171,7 @@ class AudioEventsPipelineITCase {
 
     /** The stream's predictions computed from its whole recording at once, in the job's order. */
     private static List<Prediction> offline(Recording rec, long t0) throws Exception {
-        ModelPackage pkg = ModelRef.of(TINY.toString()).load();
-        AudioEventsTranslator translator = new AudioEventsTranslator(pkg, JobOptions.TOP_K.defaultValue());
-        AudioStream stream = AudioEventsPipeline.audioStream(new Configuration());
-        float[] mono = AudioDownmix.mono(ByteBuffer.wrap(rec.pcm()), rec.channels(), rec.encoding());
-        List<AudioWindow> windows = stream.offline(rec.stream(), t0, rec.rate(), mono);
-        EventTracker tracker = AudioEventsModel.of(pkg).tracker();
-        EventTracker.State state = tracker.newState();
-        List<Prediction> out = new ArrayList<>();
-        String version = pkg.manifest().version();
-        String name = pkg.manifest().name();
-        EventTracker.Listener listener = (c, on, off, peak) -> out.add(Prediction.newBuilder()
-                .setPredictionId(rec.stream() + "/audio-events/" + off + "/" + name + "@" + version + "/event/" + c)
-                .setStreamId(rec.stream()).setTask("audio-events").setModelName(name).setModelVersion(version)
-                .setWindowStartUs(on).setWindowEndUs(off)
-                .setLabels(List.of(io.avstream.operators.post.Scores.label(c, peak, pkg.labels(), pkg.labelIds())))
-                .setEvent(new io.avstream.schemas.AudioEvent(io.avstream.operators.post.Scores.label(c, peak, pkg.labels(),
-                        pkg.labelIds()), on, off))
-                .setLatency(io.avstream.schemas.LatencyRecord.newBuilder().setCaptureTimeUs(0).setKafkaAppendTimeUs(0)
-                        .setWindowCloseUs(0).setInferenceStartUs(0).setInferenceEndUs(0).setBatchSize(1).setQueueTimeUs(0)
-                        .setEmitTimeUs(0).build())
-                .build());
-        try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
-            for (AudioWindow w : windows) {
-                Map<String, float[]> inputs = Map.of(AudioEventsModel.FBANK,
-                        translator.request(w).get(AudioEventsModel.FBANK).floats());
-                AudioResult r = translator.result(w, new InferenceResult(session.runBatch(inputs, 1), 1, 0, 0, 0));
-                out.add(r.prediction);
-                float[] column = new float[r.classes];
-                for (int k = 0; k < r.columns; k++) {
-                    System.arraycopy(r.columnProbs, k * r.classes, column, 0, r.classes);
-                    tracker.accept(state, r.firstColumnUs + k * r.columnUs, r.columnUs, column, listener);
-                }
-            }
-        }
-        tracker.end(state, listener);
-        return out;
+        return OfflineAudioEvents.predict(ModelRef.of(TINY.toString()).load(), rec.stream(), t0, rec.rate(), rec.channels(),
+                rec.encoding(), rec.pcm());
     }
 }

@@ -1,0 +1,128 @@
+package io.avstream.tools.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A recording with audio events at known times and how detected events score against them: the demo's audio stream
+ * and the end-to-end test's input ({@code demo/audio-events.flac} and its {@code .json}, made by
+ * {@code models/python/avstream_models/event_recording.py} from held-out sources).
+ *
+ * <p>A detected event matches an unmatched known event of the same class when its onset and its offset are both
+ * within the tolerance, the rule of the model's held-out event precision and recall.
+ */
+public final class KnownEvents {
+
+    /** The recording on the classpath, and the tolerance of onsets and offsets when scoring. */
+    public static final String RESOURCE = "/demo/audio-events";
+    public static final double TOLERANCE_SECONDS = 0.5;
+
+    /** An event: the class index in the model's labels, its label, onset and offset in seconds of the recording. */
+    public record Event(int cls, String label, double onset, double offset) {}
+
+    /** True positives, detections and known events. */
+    public record Score(int truePositives, int detections, int truths) {
+        public double precision() {
+            return detections == 0 ? Double.NaN : (double) truePositives / detections;
+        }
+
+        public double recall() {
+            return truths == 0 ? Double.NaN : (double) truePositives / truths;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("precision %.2f (%d of %d detected), recall %.2f (%d of %d known)", precision(),
+                    truePositives, detections, recall(), truePositives, truths);
+        }
+    }
+
+    private final List<Event> truth;
+    private final double seconds;
+
+    private KnownEvents(List<Event> truth, double seconds) {
+        this.truth = List.copyOf(truth);
+        this.seconds = seconds;
+    }
+
+    /** The events of the bundled recording. */
+    public static KnownEvents bundled() {
+        try (InputStream in = KnownEvents.class.getResourceAsStream(RESOURCE + ".json")) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + ".json is not on the classpath");
+            }
+            JsonNode root = new ObjectMapper().readTree(in);
+            List<Event> events = new ArrayList<>();
+            for (JsonNode e : root.get("truth")) {
+                events.add(new Event(e.get("class").asInt(), e.get("label").asText(), e.get("onset").asDouble(),
+                        e.get("offset").asDouble()));
+            }
+            return new KnownEvents(events, root.get("seconds").asDouble());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bundled recording copied to a file (FFmpeg reads files, not class-path resources). */
+    public static Path copyRecording(Path dir) {
+        Path out = dir.resolve("audio-events.flac");
+        try (InputStream in = KnownEvents.class.getResourceAsStream(RESOURCE + ".flac")) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + ".flac is not on the classpath");
+            }
+            Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<Event> truth() {
+        return truth;
+    }
+
+    /** The recording's length in seconds. */
+    public double seconds() {
+        return seconds;
+    }
+
+    /** The known event that {@code detected} matches, if any (ignoring whether another detection matched it first). */
+    public Event matching(Event detected) {
+        for (Event t : truth) {
+            if (matches(detected, t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** How the detected events (times in seconds of the recording) score against the known ones. */
+    public Score score(List<Event> detected) {
+        boolean[] used = new boolean[truth.size()];
+        int tp = 0;
+        for (Event d : detected) {
+            for (int i = 0; i < truth.size(); i++) {
+                if (!used[i] && matches(d, truth.get(i))) {
+                    used[i] = true;
+                    tp++;
+                    break;
+                }
+            }
+        }
+        return new Score(tp, detected.size(), truth.size());
+    }
+
+    private static boolean matches(Event d, Event t) {
+        return d.cls() == t.cls() && Math.abs(d.onset() - t.onset()) <= TOLERANCE_SECONDS
+                && Math.abs(d.offset() - t.offset()) <= TOLERANCE_SECONDS;
+    }
+}
