@@ -122,6 +122,32 @@ class AudioStreamTest {
         }
     }
 
+    /** Bytes of a stream's state as Flink writes it into a checkpoint. */
+    static int stateBytes(AudioStreamState s) throws Exception {
+        TypeSerializer<AudioStreamState> ser = TypeInformation.of(AudioStreamState.class).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(1 << 16);
+        ser.serialize(s, out);
+        return out.length();
+    }
+
+    @Test
+    void aStreamsStateAtTheDefaultWindowStaysUnderOneMegabyte() throws Exception {
+        // the default window (1024 frames, 10.24 s) after 30 s of audio: the ring of frames dominates, whatever the rate
+        AudioStream defaults = new AudioStream(AudioWindowSpec.builder().build(), new FbankStream(KaldiFbank.mavil()));
+        for (int rate : new int[] {16000, 48000}) {
+            AudioStreamState s = null;
+            Windows w = new Windows();
+            for (PcmBlock b : blocks(signal(rate, 30.0, 9), rate, 4)) {
+                s = defaults.accept("s", s, b, 0, w);
+            }
+            int bytes = stateBytes(s);
+            System.out.printf("audio stream state at %d Hz, window %d frames: %,d bytes%n", rate,
+                    defaults.spec().windowFrames(), bytes);
+            assertThat(w.windows).hasSizeGreaterThan(20);
+            assertThat(bytes).isGreaterThan(1024 * 128 * 4).isLessThanOrEqualTo(1 << 20);
+        }
+    }
+
     @Test
     void windowsStartAfterTheFirstHopThenEveryHopAndGrowToTheFullWindow() {
         List<AudioWindow> w = STREAM.offline("s", T0, 16000, signal(16000, 5.0, 3));
