@@ -18,6 +18,7 @@ import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SchemaReleases;
+import io.avstream.schemas.AudioEvent;
 import io.avstream.schemas.Topics;
 import io.avstream.schemas.UpAxis;
 import picocli.CommandLine;
@@ -49,12 +50,22 @@ public final class Cli implements Callable<Integer> {
         Map<String, String> settings = new java.util.LinkedHashMap<>();
     }
 
-    /** Prints one prediction as a line. */
+    /** Prints one prediction as a line: an action window, an audio window's tags, or an audio event. */
     static void printPrediction(PrintStream out, Prediction p, long arrivalUs) {
         StringBuilder sb = new StringBuilder();
+        AudioEvent event = p.getEvent();
+        if (event != null) {
+            sb.append(String.format("%-12s %s-%s EVENT %s  peak %.2f", p.getStreamId(), Clock.hms(event.getOnsetUs()),
+                    Clock.hms(event.getOffsetUs()), event.getLabel().getName(), event.getLabel().getScore()));
+            out.println(sb);
+            return;
+        }
         sb.append(String.format("%-12s %s-%s ", p.getStreamId(),
                 Clock.hms(p.getWindowStartUs()), Clock.hms(p.getWindowEndUs())));
-        if (!p.getLabels().isEmpty()) {
+        if (!p.getTags().isEmpty()) {
+            sb.append("tags ").append(p.getTags().stream().map(l -> String.format("%s %.2f", l.getName(), l.getScore()))
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        } else if (!p.getLabels().isEmpty()) {
             var top = p.getLabels().get(0);
             sb.append(String.format("%-7s %.2f", top.getName(), top.getScore()));
             if (p.getLabels().size() > 1) {
