@@ -27,6 +27,7 @@ import io.avstream.schemas.DeadLetter;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SampleEncoding;
+import io.avstream.tools.badinput.BadInputRun.Bad;
 import io.avstream.tools.local.EmbeddedKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
 import io.avstream.tools.testutils.TestAudio;
@@ -67,9 +68,6 @@ class AudioBadInputITCase {
             kafka.close();
         }
     }
-
-    /** A bad record, and the reason code it must be dead-lettered with. */
-    private record Bad(String kind, String reason, byte[] key, byte[] value) {}
 
     @Test
     void refusesEveryKindOfBadAudioAndKeepsTheGoodStreamsIdentical() throws Exception {
@@ -139,20 +137,7 @@ class AudioBadInputITCase {
 
         // every refused chunk is in the dead-letter topic once, with its reason
         List<DeadLetter> deadLetters = read(dirty.dlq, DeadLetter.class, corpus.size());
-        assertThat(deadLetters).hasSize(corpus.size());
-        Map<String, String> reasonByKind = new TreeMap<>();
-        for (DeadLetter d : deadLetters) {
-            Bad b = badAtOffset.get(d.getSourceOffset());
-            assertThat(b).as("dead letter at offset " + d.getSourceOffset() + " (" + d.getReason() + ": " + d.getDetail() + ")")
-                    .isNotNull();
-            assertThat(d.getReason()).as(b.kind() + ": " + d.getDetail()).isEqualTo(b.reason());
-            assertThat(d.getSourceTopic()).isEqualTo(dirty.in);
-            assertThat(d.getSourcePartition()).isZero();
-            assertThat(d.getPayloadSize()).isEqualTo(b.value() == null ? 0 : b.value().length);
-            assertThat(d.getDetail()).isNotBlank();
-            reasonByKind.put(b.kind(), d.getReason());
-        }
-        assertThat(reasonByKind).hasSize(corpus.size());
+        Map<String, String> reasonByKind = dirty.assertEachDeadLetteredOnce(deadLetters, badAtOffset);
         System.out.println("bad audio corpus, " + corpus.size() + " dead-lettered kinds: " + reasonByKind);
 
         // counted, not dead-lettered

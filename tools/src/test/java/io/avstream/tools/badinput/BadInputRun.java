@@ -1,7 +1,11 @@
 package io.avstream.tools.badinput;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.avstream.deploy.JobConfig;
@@ -9,6 +13,7 @@ import io.avstream.deploy.JobOptions;
 import io.avstream.tools.cli.LocalJob;
 import io.avstream.tools.cli.LocalStack;
 import io.avstream.tools.loadtest.JobCounters;
+import io.avstream.schemas.DeadLetter;
 import io.avstream.tools.local.EmbeddedKafka;
 import org.apache.flink.configuration.Configuration;
 
@@ -54,6 +59,31 @@ final class BadInputRun {
         // no restarts: a record that fails the job fails the test
         flink.setString("restart-strategy.type", "none");
         LocalJob.builder().setConfig(config).optParallelism(2).optFlinkConfiguration(flink).build().execute(job);
+    }
+
+    /** A bad record, and the reason code it must be dead-lettered with. */
+    record Bad(String kind, String reason, byte[] key, byte[] value) {}
+
+    /**
+     * Checks that each record of the corpus (by the offset it was written at, all in partition 0 of the input) is in
+     * {@code deadLetters} once, with its reason, source and payload size; returns the reason of each kind.
+     */
+    Map<String, String> assertEachDeadLetteredOnce(List<DeadLetter> deadLetters, Map<Long, Bad> badAtOffset) {
+        assertThat(deadLetters).hasSize(badAtOffset.size());
+        Map<String, String> reasonByKind = new TreeMap<>();
+        for (DeadLetter d : deadLetters) {
+            Bad b = badAtOffset.get(d.getSourceOffset());
+            assertThat(b).as("dead letter at offset " + d.getSourceOffset() + " (" + d.getReason() + ": " + d.getDetail() + ")")
+                    .isNotNull();
+            assertThat(d.getReason()).as(b.kind() + ": " + d.getDetail()).isEqualTo(b.reason());
+            assertThat(d.getSourceTopic()).isEqualTo(in);
+            assertThat(d.getSourcePartition()).isZero();
+            assertThat(d.getPayloadSize()).isEqualTo(b.value() == null ? 0 : b.value().length);
+            assertThat(d.getDetail()).isNotBlank();
+            reasonByKind.put(b.kind(), d.getReason());
+        }
+        assertThat(reasonByKind).hasSize(badAtOffset.size());
+        return reasonByKind;
     }
 
     /** A job counter's total over all subtasks. */

@@ -24,6 +24,7 @@ import io.avstream.schemas.AudioChunk;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.VideoFrame;
 import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.tools.testutils.Ffmpeg;
 import io.avstream.tools.testutils.KafkaTestClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,13 +52,6 @@ class LiveSourceITCase {
         }
     }
 
-    private static boolean hasFfmpeg() {
-        try {
-            return new ProcessBuilder("ffmpeg", "-version").start().waitFor(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -67,7 +61,7 @@ class LiveSourceITCase {
 
     @Test
     void capturesAStreamServedOverHttpAndTheJobTagsIt() throws Exception {
-        assumeTrue(hasFfmpeg(), "no ffmpeg on this machine (.ci/run installs it)");
+        assumeTrue(Ffmpeg.available(), "no ffmpeg on this machine (.ci/run installs it)");
         String run = UUID.randomUUID().toString().substring(0, 8);
         String audio = "audio-" + run;
         String video = "video-" + run;
