@@ -1,6 +1,9 @@
 package io.avstream.tools.cli;
 
 import io.avstream.deploy.action.ActionOptions;
+import io.avstream.deploy.action.ActionPipeline;
+import io.avstream.deploy.audioevents.AudioEventsOptions;
+import io.avstream.deploy.audioevents.AudioEventsPipeline;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -25,15 +28,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code demo}: everything in this process — a single-node Kafka broker (KRaft), a Flink
- * MiniCluster running the job, synthetic MoCap actors, and a consumer that prints predictions as
- * they arrive and a latency summary at the end. Stops after {@code --duration} or on Ctrl-C.
+ * MiniCluster running the job, synthetic MoCap actors, audio streams playing a recording with known
+ * events ({@link AudioDemo}), and consumers that print predictions as they arrive and latency
+ * summaries at the end. Stops after {@code --duration} or on Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs the whole pipeline in this process: in-process Kafka, Flink MiniCluster, synthetic MoCap actors, a printing consumer.")
+        description = "Runs the whole pipeline in this process: in-process Kafka, Flink MiniCluster, synthetic MoCap actors, "
+                + "audio streams with known events, printing consumers.")
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--streams", defaultValue = "8", description = "Concurrent synthetic MoCap streams (default ${DEFAULT-VALUE}).")
     int streams;
+
+    @Option(names = "--audio-streams", defaultValue = "1",
+            description = "Streams playing the bundled recording with known audio events in a loop, in real time, "
+                    + "through the audio-events pipeline; 0 runs MoCap only (default ${DEFAULT-VALUE}).")
+    int audioStreams;
 
     @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to run (default ${DEFAULT-VALUE}).")
@@ -77,7 +87,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();
-        out.printf("avstream demo: %d MoCap streams, %s, parallelism %d, %s delivery%n", streams, duration, parallelism, delivery);
+        out.printf("avstream demo: %d MoCap streams, %d audio streams, %s, parallelism %d, %s delivery%n", streams,
+                audioStreams, duration, parallelism, delivery);
         EmbeddedKafka broker;
         try {
             broker = EmbeddedKafka.start(kafkaPort, Map.of());
@@ -88,13 +99,18 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     + ": choose another --kafka-port, or 0 for any free port");
             return spec.exitCodeOnInvalidInput();
         }
+        Map<String, String> pairs = new TreeMap<>();
         try (EmbeddedKafka kafka = broker) {
             out.printf("kafka broker up on %s (%.1f s)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
             kafka.createTopic(Topics.MOCAP, 4);
             kafka.createTopic(Topics.PREDICTIONS_ACTION, 4);
             kafka.createTopic(Topics.DEADLETTER, 1);
+            if (audioStreams > 0) {
+                kafka.createTopic(Topics.AUDIO, 4);
+                kafka.createTopic(Topics.PREDICTIONS_AUDIO_EVENTS, 4);
+                pairs.put(JobOptions.PIPELINES.key(), ActionPipeline.NAME + "," + AudioEventsPipeline.NAME);
+            }
 
-            Map<String, String> pairs = new TreeMap<>();
             pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
             pairs.put(JobOptions.DELIVERY.key(), delivery);
             pairs.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1s");
@@ -119,6 +135,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                             Cli.printPrediction(out, p, at);
                         }
                     }).start();
+                 AudioDemo audio = audioStreams > 0 ? new AudioDemo(kafka.bootstrapServers(),
+                         config.flink().get(AudioEventsOptions.PREDICTIONS_TOPIC), audioStreams, out, quiet) : null;
                  MocapKafkaProducer producer = MocapKafkaProducer.builder()
                          .setBootstrapServers(kafka.bootstrapServers())
                          .setTopic(Topics.MOCAP)
@@ -126,14 +144,23 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                          .optSeed(seed)
                          .build()) {
                 producer.start();
-                out.printf("producing %d streams at 25 fps%n", streams);
+                out.printf("producing %d MoCap streams at 25 fps%n", streams);
+                if (audio != null) {
+                    audio.start();
+                }
                 stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 producer.stop();
                 // let the windows that are already closed reach the consumer
                 Thread.sleep(1500);
-                out.printf("%nsent %d frames%n", producer.framesSent());
+                if (audio != null) {
+                    audio.stop();
+                }
+                out.printf("%nMoCap: sent %d frames; action predictions:", producer.framesSent());
+                summary.print(out, (System.nanoTime() - startedNs) / 1e9);
+                if (audio != null) {
+                    audio.finish((System.nanoTime() - startedNs) / 1e9);
+                }
             }
-            summary.print(out, (System.nanoTime() - startedNs) / 1e9);
             client.cancel().get(30, TimeUnit.SECONDS);
         } finally {
             cleanedUp.countDown();
