@@ -28,7 +28,7 @@ import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SampleEncoding;
 import io.avstream.tools.badinput.BadInputRun.Bad;
-import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.tools.testutils.InProcessKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
 import io.avstream.tools.testutils.TestAudio;
 import io.avstream.tools.testutils.TestAudio.Recording;
@@ -36,9 +36,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A corpus of bad audio input pushed through the audio-events pipeline between the chunks of good streams (44.1 kHz
@@ -48,26 +47,15 @@ import org.junit.jupiter.api.Test;
  */
 class AudioBadInputITCase {
 
-    private static final Path TINY = Path.of("..", "operators", "src", "test", "resources", "avstream-models",
-            "tiny-audio-events").toAbsolutePath().normalize();
+    private static final Path TINY = InProcessKafka.TINY_AUDIO_EVENTS;
     private static final double SECONDS = 7.0;
     private static final int PARTITIONS = 2;
     private static final int MAX_PAYLOAD = 256 * 1024;
     private static final AvroCodec<AudioChunk> CODEC = AvroCodec.forClass(AudioChunk.class);
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InProcessKafka KAFKA = new InProcessKafka();
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void refusesEveryKindOfBadAudioAndKeepsTheGoodStreamsIdentical() throws Exception {
@@ -91,7 +79,7 @@ class AudioBadInputITCase {
             }
         }
 
-        BadInputRun clean = new BadInputRun(kafka, "audio", "clean", PARTITIONS);
+        BadInputRun clean = new BadInputRun(KAFKA.get(), "audio", "clean", PARTITIONS);
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             for (AudioChunk c : goodChunks) {
                 send(p, clean.in, c);
@@ -101,7 +89,7 @@ class AudioBadInputITCase {
         execute(clean);
         List<Prediction> cleanPredictions = read(clean.out, Prediction.class, good.size() * 5);
 
-        BadInputRun dirty = new BadInputRun(kafka, "audio", "dirty", PARTITIONS);
+        BadInputRun dirty = new BadInputRun(KAFKA.get(), "audio", "dirty", PARTITIONS);
         List<Bad> corpus = corpus(t0);
         Map<Long, Bad> badAtOffset = new HashMap<>();
         int duplicates = 0;
@@ -247,7 +235,7 @@ class AudioBadInputITCase {
         pipeline.put(AudioEventsOptions.TOPIC.key(), run.in);
         pipeline.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), run.out);
         pipeline.put(AudioEventsOptions.MODEL.key(), TINY.toString());
-        run.execute(kafka, pipeline, MAX_PAYLOAD);
+        run.execute(KAFKA.get(), pipeline, MAX_PAYLOAD);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, AudioChunk c) {
@@ -269,10 +257,10 @@ class AudioBadInputITCase {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        return KafkaTestClients.producer(kafka, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * MAX_PAYLOAD)));
+        return KafkaTestClients.producer(KAFKA.get(), Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * MAX_PAYLOAD)));
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> read(String topic, Class<T> type, int atLeast) {
-        return KafkaTestClients.readCommitted(kafka, topic, type, atLeast, Duration.ofSeconds(2));
+        return KafkaTestClients.readCommitted(KAFKA.get(), topic, type, atLeast, Duration.ofSeconds(2));
     }
 }

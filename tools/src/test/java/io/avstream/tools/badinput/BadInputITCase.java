@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.avstream.tools.loadtest.JobCounters;
 import io.avstream.tools.badinput.BadInputRun.Bad;
-import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.tools.testutils.InProcessKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
 import io.avstream.ingest.produce.SyntheticFrames;
 import io.avstream.ingest.synthetic.SyntheticActor;
@@ -31,9 +31,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A corpus of bad MoCap input pushed through the job between the frames of good streams: every
@@ -49,20 +48,10 @@ class BadInputITCase {
     private static final int PARTITIONS = 2;
     private static final int MAX_PAYLOAD = 64 * 1024;
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InProcessKafka KAFKA = new InProcessKafka();
     private static final AvroCodec<MocapFrame> CODEC = AvroCodec.forClass(MocapFrame.class);
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void refusesEveryKindOfBadInputAndKeepsTheGoodStreamsIdentical() throws Exception {
@@ -274,7 +263,7 @@ class BadInputITCase {
         final String dlq;
 
         Topics(String name) {
-            this.run = new BadInputRun(kafka, "mocap", name, PARTITIONS);
+            this.run = new BadInputRun(KAFKA.get(), "mocap", name, PARTITIONS);
             this.job = run.job;
             this.in = run.in;
             this.out = run.out;
@@ -283,15 +272,15 @@ class BadInputITCase {
     }
 
     private static void runJob(Topics t) throws Exception {
-        t.run.execute(kafka, Map.of(ActionOptions.TOPIC.key(), t.in, ActionOptions.PREDICTIONS_TOPIC.key(), t.out),
+        t.run.execute(KAFKA.get(), Map.of(ActionOptions.TOPIC.key(), t.in, ActionOptions.PREDICTIONS_TOPIC.key(), t.out),
                 MAX_PAYLOAD);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        return KafkaTestClients.producer(kafka, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * MAX_PAYLOAD)));
+        return KafkaTestClients.producer(KAFKA.get(), Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * MAX_PAYLOAD)));
     }
 
     private static <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int atLeast) {
-        return KafkaTestClients.readCommitted(kafka, topic, type, atLeast, Duration.ofSeconds(2));
+        return KafkaTestClients.readCommitted(KAFKA.get(), topic, type, atLeast, Duration.ofSeconds(2));
     }
 }

@@ -22,16 +22,15 @@ import io.avstream.schemas.DeadLetter;
 import io.avstream.schemas.Label;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SampleEncoding;
-import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.tools.testutils.InProcessKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
 import io.avstream.tools.testutils.OfflineAudioEvents;
 import io.avstream.tools.testutils.TestAudio;
 import io.avstream.tools.testutils.TestAudio.Recording;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The audio-events pipeline on a real broker and a Flink MiniCluster: two audio streams (44.1 kHz stereo int16,
@@ -43,22 +42,11 @@ import org.junit.jupiter.api.Test;
  */
 class AudioEventsPipelineITCase {
 
-    private static final Path TINY = Path.of("..", "operators", "src", "test", "resources", "avstream-models",
-            "tiny-audio-events").toAbsolutePath().normalize();
+    private static final Path TINY = InProcessKafka.TINY_AUDIO_EVENTS;
     private static final double SECONDS = 12.3;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InProcessKafka KAFKA = new InProcessKafka();
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private static Recording recording(String stream, int rate, int channels, SampleEncoding encoding, long seed) {
         return TestAudio.tones(stream, rate, channels, encoding, SECONDS, seed);
@@ -70,16 +58,16 @@ class AudioEventsPipelineITCase {
         String in = "audio-" + run;
         String out = "audio-events-" + run;
         String dlq = "deadletter-" + run;
-        kafka.createTopic(in, 2);
-        kafka.createTopic(out, 2);
-        kafka.createTopic(dlq, 1);
+        KAFKA.get().createTopic(in, 2);
+        KAFKA.get().createTopic(out, 2);
+        KAFKA.get().createTopic(dlq, 1);
 
         List<Recording> recordings = List.of(recording("cam-a", 44100, 2, SampleEncoding.PCM_S16LE, 1),
                 recording("mic-b", 16000, 1, SampleEncoding.PCM_F32LE, 2));
         long t0 = (System.currentTimeMillis() / 1000 - 60) * 1_000_000L;
         AvroCodec<AudioChunk> codec = AvroCodec.forClass(AudioChunk.class);
         int bad = 0;
-        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(KAFKA.get(), Map.of())) {
             for (Recording rec : recordings) {
                 byte[] key = rec.stream().getBytes(StandardCharsets.UTF_8);
                 ProducerRecord<byte[], byte[]> held = null;
@@ -113,7 +101,7 @@ class AudioEventsPipelineITCase {
 
         Map<String, String> settings = new HashMap<>();
         settings.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
-        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.get().bootstrapServers());
         settings.put(AudioEventsOptions.TOPIC.key(), in);
         settings.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), out);
         settings.put(AudioEventsOptions.MODEL.key(), TINY.toString());
@@ -131,7 +119,7 @@ class AudioEventsPipelineITCase {
             expected.put(rec.stream(), offline(rec, t0));
         }
         int expectedCount = expected.values().stream().mapToInt(List::size).sum();
-        List<Prediction> got = KafkaTestClients.readCommitted(kafka, out, Prediction.class, expectedCount, Duration.ofSeconds(2));
+        List<Prediction> got = KafkaTestClients.readCommitted(KAFKA.get(), out, Prediction.class, expectedCount, Duration.ofSeconds(2));
         Map<String, Prediction> byId = new HashMap<>();
         for (Prediction p : got) {
             assertThat(byId.put(p.getPredictionId(), p)).as("duplicate " + p.getPredictionId()).isNull();
@@ -165,7 +153,7 @@ class AudioEventsPipelineITCase {
         assertThat(windows).isGreaterThan(20);
         assertThat(worst).isLessThanOrEqualTo(1e-5);
 
-        List<DeadLetter> dead = KafkaTestClients.readCommitted(kafka, dlq, DeadLetter.class, bad, Duration.ofSeconds(1));
+        List<DeadLetter> dead = KafkaTestClients.readCommitted(KAFKA.get(), dlq, DeadLetter.class, bad, Duration.ofSeconds(1));
         assertThat(dead).hasSize(bad).allSatisfy(d -> assertThat(d.getReason()).isEqualTo("WRONG_SIZE"));
     }
 

@@ -23,12 +23,11 @@ import io.avstream.ingest.capture.MediaKafkaProducer;
 import io.avstream.schemas.AudioChunk;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.VideoFrame;
-import io.avstream.tools.local.EmbeddedKafka;
 import io.avstream.tools.testutils.Ffmpeg;
+import io.avstream.tools.testutils.InProcessKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A live source: the ffmpeg command line serves a stream with audio and video over HTTP on 127.0.0.1 as it makes
@@ -36,21 +35,10 @@ import org.junit.jupiter.api.Test;
  */
 class LiveSourceITCase {
 
-    private static final Path TINY = Path.of("..", "operators", "src", "test", "resources", "avstream-models",
-            "tiny-audio-events").toAbsolutePath().normalize();
-    private static EmbeddedKafka kafka;
+    private static final Path TINY = InProcessKafka.TINY_AUDIO_EVENTS;
+    @RegisterExtension
+    static final InProcessKafka KAFKA = new InProcessKafka();
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
 
     private static int freePort() throws Exception {
@@ -66,10 +54,10 @@ class LiveSourceITCase {
         String audio = "audio-" + run;
         String video = "video-" + run;
         String out = "tags-" + run;
-        kafka.createTopic(audio, 1);
-        kafka.createTopic(video, 1);
-        kafka.createTopic(out, 1);
-        kafka.createTopic("dead-" + run, 1);
+        KAFKA.get().createTopic(audio, 1);
+        KAFKA.get().createTopic(video, 1);
+        KAFKA.get().createTopic(out, 1);
+        KAFKA.get().createTopic("dead-" + run, 1);
 
         int port = freePort();
         String url = "http://127.0.0.1:" + port + "/live.ts";
@@ -81,7 +69,7 @@ class LiveSourceITCase {
         try {
             // the server takes one client: connect once it listens (bounded wait on the event, not a fixed sleep)
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            try (MediaKafkaProducer producer = new MediaKafkaProducer(kafka.bootstrapServers(), audio, video, new Properties())) {
+            try (MediaKafkaProducer producer = new MediaKafkaProducer(KAFKA.get().bootstrapServers(), audio, video, new Properties())) {
                 while (true) {
                     assertThat(server.isAlive()).as("ffmpeg serves the stream").isTrue();
                     MediaCapture capture = MediaCapture.builder().setInput(MediaInput.parse(url)).optStreamId("live-1").build();
@@ -102,14 +90,14 @@ class LiveSourceITCase {
             server.destroy();
             server.waitFor(30, TimeUnit.SECONDS);
         }
-        List<AudioChunk> chunks = KafkaTestClients.readCommitted(kafka, audio, AudioChunk.class, 40, Duration.ofSeconds(1));
+        List<AudioChunk> chunks = KafkaTestClients.readCommitted(KAFKA.get(), audio, AudioChunk.class, 40, Duration.ofSeconds(1));
         assertThat(chunks).allSatisfy(c -> assertThat(c.getSampleRate()).isEqualTo(48000));
-        List<VideoFrame> frames = KafkaTestClients.readCommitted(kafka, video, VideoFrame.class, 8, Duration.ofSeconds(1));
+        List<VideoFrame> frames = KafkaTestClients.readCommitted(KAFKA.get(), video, VideoFrame.class, 8, Duration.ofSeconds(1));
         assertThat(frames).allSatisfy(f -> assertThat(f.getStreamId()).isEqualTo("live-1"));
 
         Map<String, String> settings = new HashMap<>();
         settings.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
-        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.get().bootstrapServers());
         settings.put(AudioEventsOptions.TOPIC.key(), audio);
         settings.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), out);
         settings.put(AudioEventsOptions.MODEL.key(), TINY.toString());
@@ -120,7 +108,7 @@ class LiveSourceITCase {
         settings.put(JobOptions.BOUNDED.key(), "true");
         settings.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         KafkaTestClients.runJob(settings, 1, "live-it");
-        List<Prediction> tags = KafkaTestClients.readCommitted(kafka, out, Prediction.class, 4, Duration.ofSeconds(1));
+        List<Prediction> tags = KafkaTestClients.readCommitted(KAFKA.get(), out, Prediction.class, 4, Duration.ofSeconds(1));
         List<Prediction> windows = tags.stream().filter(p -> p.getEvent() == null).toList();
         assertThat(windows).as("a window a second of the ~5 s stream").hasSizeBetween(4, 6)
                 .allSatisfy(p -> assertThat(p.getStreamId()).isEqualTo("live-1"));

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import io.avstream.tools.local.EmbeddedKafka;
+import io.avstream.tools.testutils.InProcessKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
 import io.avstream.ingest.produce.SyntheticFrames;
 import io.avstream.ingest.synthetic.SyntheticActor;
@@ -26,9 +26,8 @@ import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path on a real broker and a Flink MiniCluster: MoCap frames written to Kafka, the job
@@ -39,19 +38,9 @@ class MocapPipelineITCase {
     private static final int STREAMS = 3;
     private static final int SECONDS = 10;
     private static final int FPS = 25;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InProcessKafka KAFKA = new InProcessKafka();
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void writesExactlyOneCommittedPredictionPerWindow() throws Exception {
@@ -59,15 +48,15 @@ class MocapPipelineITCase {
         String in = "mocap-" + run;
         String out = "predictions-" + run;
         String dlq = "deadletter-" + run;
-        kafka.createTopic(in, 3);
-        kafka.createTopic(out, 2);
-        kafka.createTopic(dlq, 1);
+        KAFKA.get().createTopic(in, 3);
+        KAFKA.get().createTopic(out, 2);
+        KAFKA.get().createTopic(dlq, 1);
 
         // 3 streams x 10 s at 25 fps from a whole second; some frames swapped (out of order by one
         // frame), some sent twice, and three bad records in between
         long baseUs = (System.currentTimeMillis() / 1000 - 120) * 1_000_000L;
         int badRecords = 0;
-        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(KAFKA.get(), Map.of())) {
             AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
             List<SyntheticActor> actors = new ArrayList<>();
             for (int s = 0; s < STREAMS; s++) {
@@ -105,7 +94,7 @@ class MocapPipelineITCase {
         }
 
         Map<String, String> settings = new HashMap<>();
-        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.get().bootstrapServers());
         settings.put(ActionOptions.TOPIC.key(), in);
         settings.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
         settings.put(JobOptions.DEADLETTER_TOPIC.key(), dlq);
@@ -124,7 +113,7 @@ class MocapPipelineITCase {
                 expected.add("it-" + s + "@" + k);
             }
         }
-        List<Prediction> predictions = KafkaTestClients.readCommitted(kafka, out, Prediction.class, expected.size(), Duration.ofSeconds(2));
+        List<Prediction> predictions = KafkaTestClients.readCommitted(KAFKA.get(), out, Prediction.class, expected.size(), Duration.ofSeconds(2));
         List<String> windows = new ArrayList<>();
         for (Prediction p : predictions) {
             windows.add(p.getStreamId() + "@" + (p.getWindowStartUs() - baseUs) / 1_000_000L);
@@ -151,7 +140,7 @@ class MocapPipelineITCase {
             assertThat(l.getBatchSize()).isBetween(1, 16);
         }
 
-        List<DeadLetter> dead = KafkaTestClients.readCommitted(kafka, dlq, DeadLetter.class, badRecords, Duration.ofSeconds(2));
+        List<DeadLetter> dead = KafkaTestClients.readCommitted(KAFKA.get(), dlq, DeadLetter.class, badRecords, Duration.ofSeconds(2));
         assertThat(dead).hasSize(badRecords).allSatisfy(d -> assertThat(d.getReason()).isEqualTo("UNDECODABLE"));
     }
 

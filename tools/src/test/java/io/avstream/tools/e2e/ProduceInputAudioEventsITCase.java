@@ -25,13 +25,12 @@ import io.avstream.schemas.Prediction;
 import io.avstream.schemas.VideoFrame;
 import io.avstream.tools.cli.Cli;
 import io.avstream.tools.cli.KnownEvents;
-import io.avstream.tools.local.EmbeddedKafka;
 import io.avstream.tools.testutils.Ffmpeg;
+import io.avstream.tools.testutils.InProcessKafka;
 import io.avstream.tools.testutils.KafkaTestClients;
 import io.avstream.tools.testutils.OfflineAudioEvents;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -51,19 +50,9 @@ class ProduceInputAudioEventsITCase {
     private static final double PRECISION_FLOOR = 0.12;
     private static final double RECALL_FLOOR = 0.2;
     private static final double VIDEO_FPS = 5;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InProcessKafka KAFKA = new InProcessKafka();
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
 
     @Test
@@ -82,16 +71,16 @@ class ProduceInputAudioEventsITCase {
         String audioTopic = "audio-" + run;
         String videoTopic = "video-" + run;
         String out = "audio-events-" + run;
-        kafka.createTopic(audioTopic, 2);
-        kafka.createTopic(videoTopic, 1);
-        kafka.createTopic(out, 2);
-        kafka.createTopic("dead-" + run, 1);
+        KAFKA.get().createTopic(audioTopic, 2);
+        KAFKA.get().createTopic(videoTopic, 1);
+        KAFKA.get().createTopic(out, 2);
+        KAFKA.get().createTopic("dead-" + run, 1);
 
         Map<String, List<String>> streams = new TreeMap<>();
         streams.put("file-16k-mono", List.of());
         streams.put("file-44k-stereo", List.of("--sample-rate", "44100", "--channels", "2"));
         for (Map.Entry<String, List<String>> s : streams.entrySet()) {
-            List<String> args = new ArrayList<>(List.of("produce", "--bootstrap-servers", kafka.bootstrapServers(),
+            List<String> args = new ArrayList<>(List.of("produce", "--bootstrap-servers", KAFKA.get().bootstrapServers(),
                     "--input", media.toString(), "--stream-id", s.getKey(), "--audio-topic", audioTopic, "--video-topic",
                     videoTopic, "--video-fps", Double.toString(VIDEO_FPS), "--as-fast-as-possible"));
             args.addAll(s.getValue());
@@ -99,7 +88,7 @@ class ProduceInputAudioEventsITCase {
         }
 
         // what the producer sent, per stream in sequence order
-        List<AudioChunk> chunks = KafkaTestClients.readCommitted(kafka, audioTopic, AudioChunk.class,
+        List<AudioChunk> chunks = KafkaTestClients.readCommitted(KAFKA.get(), audioTopic, AudioChunk.class,
                 2 * (int) (known.seconds() * 10), Duration.ofSeconds(1));
         Map<String, List<AudioChunk>> byStream = new TreeMap<>();
         for (AudioChunk c : chunks) {
@@ -115,14 +104,14 @@ class ProduceInputAudioEventsITCase {
             assertThat(c.getSampleRate()).isEqualTo(44100);
             assertThat(c.getChannels()).isEqualTo(2);
         });
-        List<VideoFrame> frames = KafkaTestClients.readCommitted(kafka, videoTopic, VideoFrame.class,
+        List<VideoFrame> frames = KafkaTestClients.readCommitted(KAFKA.get(), videoTopic, VideoFrame.class,
                 (int) (2 * 0.9 * known.seconds() * VIDEO_FPS), Duration.ofSeconds(1));
         assertThat(frames).as("JPEG frames of both streams at %.0f fps", VIDEO_FPS)
                 .hasSizeGreaterThanOrEqualTo((int) (2 * 0.9 * known.seconds() * VIDEO_FPS));
 
         Map<String, String> settings = new HashMap<>();
         settings.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
-        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.get().bootstrapServers());
         settings.put(AudioEventsOptions.TOPIC.key(), audioTopic);
         settings.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), out);
         settings.put(JobOptions.DEADLETTER_TOPIC.key(), "dead-" + run);
@@ -144,7 +133,7 @@ class ProduceInputAudioEventsITCase {
             expected.put(e.getKey(), offline);
             expectedCount += offline.size();
         }
-        List<Prediction> got = KafkaTestClients.readCommitted(kafka, out, Prediction.class, expectedCount, Duration.ofSeconds(2));
+        List<Prediction> got = KafkaTestClients.readCommitted(KAFKA.get(), out, Prediction.class, expectedCount, Duration.ofSeconds(2));
         Map<String, Prediction> byId = new HashMap<>();
         for (Prediction p : got) {
             assertThat(byId.put(p.getPredictionId(), p)).as("duplicate " + p.getPredictionId()).isNull();
