@@ -175,7 +175,16 @@ def main(argv=None) -> int:
          "training": {k: v for k, v in metrics["training"].items() if k != "log"},
          "data": {"command": "/usr/bin/python3 -m avstream_models.audio_events_data --out DATA (from models/python)",
                   "seed": data["seed"], "splits": data["splits"]},
-         "metrics": summary})
+         "metrics": summary,
+         "commands": [
+             "(cd models/python && /usr/bin/python3 -m avstream_models.audio_events_data --out DATA)",
+             "/usr/bin/python3 models/python/train_audio_events.py --data DATA --out OUT "
+             f"--epochs {metrics['training']['epochs']} --lr {metrics['training']['lr']} --seed {metrics['training']['seed']}",
+             "/usr/bin/python3 models/python/export_audio_events.py --state OUT/model.pt --metrics OUT/metrics.json --data DATA"],
+         "metrics_note": ("metrics on the test split (held-out voices, phrases and seeds), written by train_audio_events.py "
+                          "to OUT/metrics.json; thresholds calibrated on the validation split"),
+         "data_licences": ("synthesised by the project with espeak-ng (GPL-3), flite (BSD-style), fluidsynth (LGPL-2.1) and "
+                           "the FluidR3 GM soundfont (MIT, Debian fluid-soundfont-gm); the recordings are not redistributed")})
     fb = np.load(os.path.join(args.data, "test_fbank.npy"), mmap_mode="r")
     write_golden(model, np.asarray(fb[:1], dtype=np.float32), args.golden_dir, "the input is the first test clip")
     print(json.dumps({"package": args.package_dir, "parameters": manifest["provenance"]["parameters"],
