@@ -9,11 +9,11 @@ import io.avstream.operators.post.Scores;
 import io.avstream.schemas.AudioEvent;
 import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
+import io.avstream.operators.window.IdleTimer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -43,10 +43,8 @@ public class AudioEventTracking extends KeyedProcessFunction<String, AudioResult
     private transient String modelVersion;
     private transient ValueState<EventTracker.State> events;
     private transient ValueState<LatencyRecord> lastLatency;
-    private transient ValueState<Long> lastArrivalMs;
-    private transient ValueState<Long> idleTimerMs;
+    private transient IdleTimer idle;
     private transient Counter found;
-    private transient long runningSinceMs;
 
     /**
      * @param modelRef      the audio-event model package (its thresholds, labels and ids)
@@ -67,18 +65,12 @@ public class AudioEventTracking extends KeyedProcessFunction<String, AudioResult
         modelVersion = pkg.manifest().version();
         events = getRuntimeContext().getState(new ValueStateDescriptor<>("events", TypeInformation.of(EventTracker.State.class)));
         lastLatency = getRuntimeContext().getState(new ValueStateDescriptor<>("lastLatency", TypeInformation.of(LatencyRecord.class)));
-        lastArrivalMs = getRuntimeContext().getState(new ValueStateDescriptor<>("lastArrivalMs", Types.LONG));
-        idleTimerMs = getRuntimeContext().getState(new ValueStateDescriptor<>("idleTimerMs", Types.LONG));
+        idle = new IdleTimer(getRuntimeContext(), "idleTimerMs", idleTimeoutMs);
         found = getRuntimeContext().getMetricGroup().counter("audioEvents");
-        runningSinceMs = -1;
     }
 
     @Override
     public void processElement(AudioResult r, Context ctx, Collector<Prediction> out) throws Exception {
-        long now = ctx.timerService().currentProcessingTime();
-        if (runningSinceMs < 0) {
-            runningSinceMs = now;
-        }
         out.collect(r.prediction);
         EventTracker.State s = events.value();
         if (s == null) {
@@ -95,29 +87,14 @@ public class AudioEventTracking extends KeyedProcessFunction<String, AudioResult
         }
         events.update(s);
         lastLatency.update(latency);
-        lastArrivalMs.update(now);
-        if (idleTimerMs.value() == null) {
-            long at = now + idleTimeoutMs;
-            ctx.timerService().registerProcessingTimeTimer(at);
-            idleTimerMs.update(at);
-        }
+        idle.arrived(ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
-        long now = ctx.timerService().currentProcessingTime();
-        if (runningSinceMs < 0) {
-            runningSinceMs = now;
-        }
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            Long last = lastArrivalMs.value();
-            long activeSince = Math.max(last == null ? now : last, runningSinceMs);
-            if (last != null && now - activeSince < idleTimeoutMs) {
-                long at = activeSince + idleTimeoutMs;
-                ctx.timerService().registerProcessingTimeTimer(at);
-                idleTimerMs.update(at);
-                return;
-            }
+        // the end of a bounded input (event time), or the stream fell idle
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME && !idle.idle(ctx.timerService())) {
+            return;
         }
         EventTracker.State s = events.value();
         LatencyRecord latency = lastLatency.value();
@@ -127,12 +104,20 @@ public class AudioEventTracking extends KeyedProcessFunction<String, AudioResult
         }
         events.clear();
         lastLatency.clear();
-        lastArrivalMs.clear();
-        idleTimerMs.clear();
+        idle.clear();
     }
 
     private Prediction event(String stream, int cls, long onsetUs, long offsetUs, float peak, LatencyRecord latency) {
         found.inc();
+        return eventRecord(stream, cls, onsetUs, offsetUs, peak, labels, ids, modelName, modelVersion, latency);
+    }
+
+    /**
+     * The event record of one event: its class with the peak score as label and event, onset and offset as window
+     * start and end, a copy of {@code latency}.
+     */
+    public static Prediction eventRecord(String stream, int cls, long onsetUs, long offsetUs, float peak, List<String> labels,
+            List<String> ids, String modelName, String modelVersion, LatencyRecord latency) {
         var label = Scores.label(cls, peak, labels, ids);
         return Prediction.newBuilder()
                 .setPredictionId(PredictionIds.ofEvent(stream, AudioEventsTranslator.TASK, offsetUs, modelName, modelVersion, cls))

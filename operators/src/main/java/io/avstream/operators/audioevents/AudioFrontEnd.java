@@ -1,11 +1,11 @@
 package io.avstream.operators.audioevents;
 
 import io.avstream.schemas.EpochMicros;
+import io.avstream.operators.window.IdleTimer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -28,9 +28,7 @@ public class AudioFrontEnd extends KeyedProcessFunction<String, AudioSlice, Audi
     private final AudioStream stream;
 
     private transient ValueState<AudioStreamState> audio;
-    private transient ValueState<Long> lastArrivalMs;
-    private transient ValueState<Long> idleTimerMs;
-    private transient long runningSinceMs;
+    private transient IdleTimer idle;
     private transient Counter windows;
     private transient Counter gapsFilled;
     private transient Counter restarts;
@@ -43,22 +41,16 @@ public class AudioFrontEnd extends KeyedProcessFunction<String, AudioSlice, Audi
     @Override
     public void open(OpenContext ctx) {
         audio = getRuntimeContext().getState(new ValueStateDescriptor<>("audio", TypeInformation.of(AudioStreamState.class)));
-        lastArrivalMs = getRuntimeContext().getState(new ValueStateDescriptor<>("lastArrivalMs", Types.LONG));
-        idleTimerMs = getRuntimeContext().getState(new ValueStateDescriptor<>("idleTimerMs", Types.LONG));
+        idle = new IdleTimer(getRuntimeContext(), "idleTimerMs", stream.spec().idleTimeoutMs());
         MetricGroup g = getRuntimeContext().getMetricGroup();
         windows = g.counter("audioWindows");
         gapsFilled = g.counter("audioGapsFilled");
         restarts = g.counter("audioStreamRestarts");
         overlapSamples = g.counter("audioOverlapSamples");
-        runningSinceMs = -1;
     }
 
     @Override
     public void processElement(AudioSlice slice, Context ctx, Collector<AudioWindow> out) throws Exception {
-        long now = ctx.timerService().currentProcessingTime();
-        if (runningSinceMs < 0) {
-            runningSinceMs = now;
-        }
         String key = ctx.getCurrentKey();
         AudioStreamState s = audio.value();
         if (s == null) {
@@ -70,40 +62,16 @@ public class AudioFrontEnd extends KeyedProcessFunction<String, AudioSlice, Audi
             s = stream.accept(key, s, b, EpochMicros.now(), listener);
         }
         audio.update(s);
-        lastArrivalMs.update(now);
-        if (idleTimerMs.value() == null) {
-            long at = now + stream.spec().idleTimeoutMs();
-            ctx.timerService().registerProcessingTimeTimer(at);
-            idleTimerMs.update(at);
-        }
+        idle.arrived(ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioWindow> out) throws Exception {
-        String key = ctx.getCurrentKey();
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            stream.finish(key, audio.value(), EpochMicros.now(), listener(out));
+        // the end of a bounded input (event time), or the stream fell idle
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME || idle.idle(ctx.timerService())) {
+            stream.finish(ctx.getCurrentKey(), audio.value(), EpochMicros.now(), listener(out));
             audio.clear();
-            lastArrivalMs.clear();
-            idleTimerMs.clear();
-            return;
-        }
-        Long last = lastArrivalMs.value();
-        long now = ctx.timerService().currentProcessingTime();
-        if (runningSinceMs < 0) {
-            runningSinceMs = now;
-        }
-        // idle only if nothing came for the timeout while this job ran (after a restore, replayed chunks come first)
-        long activeSince = Math.max(last == null ? now : last, runningSinceMs);
-        if (last == null || now - activeSince >= stream.spec().idleTimeoutMs()) {
-            stream.finish(key, audio.value(), EpochMicros.now(), listener(out));
-            audio.clear();
-            lastArrivalMs.clear();
-            idleTimerMs.clear();
-        } else {
-            long at = activeSince + stream.spec().idleTimeoutMs();
-            ctx.timerService().registerProcessingTimeTimer(at);
-            idleTimerMs.update(at);
+            idle.clear();
         }
     }
 

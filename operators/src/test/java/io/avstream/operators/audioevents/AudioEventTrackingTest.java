@@ -65,4 +65,25 @@ class AudioEventTrackingTest {
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
+
+    @Test
+    void anOpenEventEndsWhenItsStreamFallsIdleAndTheStreamIsForgotten() throws Exception {
+        var fn = new AudioEventTracking(AudioEventsTranslatorTest.TINY, 60_000);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn),
+                (AudioResult r) -> r.prediction.getStreamId(), Types.STRING)) {
+            h.open();
+            h.setProcessingTime(1_000);
+            h.processElement(new StreamRecord<>(result(T0, 0.1f, 0.9f, 0.9f), 0L));
+            h.setProcessingTime(30_000);
+            h.processElement(new StreamRecord<>(result(T0 + 3 * 160_000L, 0.9f, 0.9f), 0L));
+            // 60 s after the first result, but not after the second: still running
+            h.setProcessingTime(61_000);
+            assertThat(h.extractOutputValues()).noneMatch(p -> p.getEvent() != null);
+            h.setProcessingTime(90_000);
+            List<Prediction> events = h.extractOutputValues().stream().filter(p -> p.getEvent() != null).toList();
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).getEvent().getOffsetUs()).isEqualTo(T0 + 5 * 160_000L);
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
 }

@@ -12,15 +12,14 @@ import io.avstream.models.InferenceResult;
 import io.avstream.models.ModelPackage;
 import io.avstream.models.RuntimeOptions;
 import io.avstream.operators.audioevents.AudioDownmix;
+import io.avstream.operators.audioevents.AudioEventTracking;
 import io.avstream.operators.audioevents.AudioEventsModel;
 import io.avstream.operators.audioevents.AudioEventsTranslator;
 import io.avstream.operators.audioevents.AudioResult;
 import io.avstream.operators.audioevents.AudioStream;
 import io.avstream.operators.audioevents.AudioWindow;
 import io.avstream.operators.audioevents.EventTracker;
-import io.avstream.operators.post.Scores;
 import io.avstream.schemas.AudioChunk;
-import io.avstream.schemas.AudioEvent;
 import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SampleEncoding;
@@ -59,14 +58,8 @@ public final class OfflineAudioEvents {
         String name = pkg.manifest().name();
         LatencyRecord none = LatencyRecord.newBuilder().setCaptureTimeUs(0).setKafkaAppendTimeUs(0).setWindowCloseUs(0)
                 .setInferenceStartUs(0).setInferenceEndUs(0).setBatchSize(1).setQueueTimeUs(0).setEmitTimeUs(0).build();
-        EventTracker.Listener listener = (c, on, off, peak) -> out.add(Prediction.newBuilder()
-                .setPredictionId(stream + "/audio-events/" + off + "/" + name + "@" + version + "/event/" + c)
-                .setStreamId(stream).setTask("audio-events").setModelName(name).setModelVersion(version)
-                .setWindowStartUs(on).setWindowEndUs(off)
-                .setLabels(List.of(Scores.label(c, peak, pkg.labels(), pkg.labelIds())))
-                .setEvent(new AudioEvent(Scores.label(c, peak, pkg.labels(), pkg.labelIds()), on, off))
-                .setLatency(none)
-                .build());
+        EventTracker.Listener listener = (c, on, off, peak) -> out.add(AudioEventTracking.eventRecord(stream, c, on, off, peak,
+                pkg.labels(), pkg.labelIds(), name, version, none));
         try (EngineSession session = EngineSession.open(pkg, RuntimeOptions.defaults())) {
             for (AudioWindow w : windows) {
                 Map<String, float[]> inputs = Map.of(AudioEventsModel.FBANK,
