@@ -13,6 +13,7 @@ import io.avstream.operators.inference.Translator;
 import io.avstream.operators.inference.TranslatorFactory;
 import io.avstream.operators.inference.TranslatorSettings;
 import io.avstream.operators.mocap.StmtPreprocessor;
+import io.avstream.operators.post.Latencies;
 import io.avstream.operators.post.PredictionIds;
 import io.avstream.operators.post.Scores;
 import io.avstream.operators.window.MocapWindow;
@@ -80,16 +81,7 @@ public final class ActionTranslator implements Translator<MocapWindow, Predictio
             case SIGMOID -> Scores.sigmoid(logits);
             case NONE -> logits;
         };
-        LatencyRecord latency = LatencyRecord.newBuilder()
-                .setCaptureTimeUs(w.lastCaptureUs)
-                .setKafkaAppendTimeUs(w.lastKafkaUs)
-                .setWindowCloseUs(w.closedAtUs)
-                .setInferenceStartUs(startUs)
-                .setInferenceEndUs(endUs)
-                .setBatchSize(batchSize)
-                .setQueueTimeUs(queueUs)
-                .setEmitTimeUs(0L)
-                .build();
+        LatencyRecord latency = Latencies.of(w.lastCaptureUs, w.lastKafkaUs, w.closedAtUs, startUs, endUs, batchSize, queueUs);
         return Prediction.newBuilder()
                 .setPredictionId(predictionId(w.streamId, TASK, w.endUs, modelName, modelVersion))
                 .setStreamId(w.streamId)

@@ -10,6 +10,7 @@ import io.avstream.models.Tensor;
 import io.avstream.operators.inference.Translator;
 import io.avstream.operators.inference.TranslatorFactory;
 import io.avstream.operators.inference.TranslatorSettings;
+import io.avstream.operators.post.Latencies;
 import io.avstream.operators.post.PredictionIds;
 import io.avstream.operators.post.Scores;
 import io.avstream.schemas.LatencyRecord;
@@ -56,16 +57,8 @@ public final class AudioEventsTranslator implements Translator<AudioWindow, Audi
         int classes = model.classes();
         int real = Math.min(w.frames, model.frames()) / model.columnFrames();
         float[] probs = Scores.sigmoid(java.util.Arrays.copyOf(columnLogits, real * classes));
-        LatencyRecord latency = LatencyRecord.newBuilder()
-                .setCaptureTimeUs(w.lastCaptureUs)
-                .setKafkaAppendTimeUs(w.lastKafkaUs)
-                .setWindowCloseUs(w.closedAtUs)
-                .setInferenceStartUs(r.inferenceStartMicros())
-                .setInferenceEndUs(r.inferenceEndMicros())
-                .setBatchSize(r.batchSize())
-                .setQueueTimeUs(r.queueNanos() / 1000L)
-                .setEmitTimeUs(0L)
-                .build();
+        LatencyRecord latency = Latencies.of(w.lastCaptureUs, w.lastKafkaUs, w.closedAtUs, r.inferenceStartMicros(),
+                r.inferenceEndMicros(), r.batchSize(), r.queueNanos() / 1000L);
         AudioResult out = new AudioResult();
         out.prediction = Prediction.newBuilder()
                 .setPredictionId(PredictionIds.of(w.streamId, TASK, w.endUs, modelName, modelVersion))
