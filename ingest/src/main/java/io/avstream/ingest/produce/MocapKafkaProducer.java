@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class MocapKafkaProducer implements AutoCloseable {
+public final class MocapKafkaProducer implements PacedProducer {
     private static final Logger LOG = LoggerFactory.getLogger(MocapKafkaProducer.class);
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -58,6 +58,7 @@ public final class MocapKafkaProducer implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean running;
     private volatile long behindMicros;
+    private volatile long startUs;
 
     private MocapKafkaProducer(Builder b) {
         Properties p = new Properties();
@@ -89,22 +90,22 @@ public final class MocapKafkaProducer implements AutoCloseable {
 
     /** The id of the i-th stream of a producer with this stream prefix: the prefix and i in four digits. */
     public static String streamId(String prefix, int i) {
-        return String.format("%s%04d", prefix, i);
+        return PacedProducer.streamId(prefix, i);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts sending on a background thread. */
+    @Override
     public void start() {
         running = true;
+        startUs = EpochMicros.now();
         thread.start();
     }
 
     private void loop() {
         long periodUs = Math.round(1_000_000.0 / fps);
-        long startUs = EpochMicros.now();
         long t0 = System.nanoTime();
         for (long k = 0; running; k++) {
             long dueNs = t0 + k * periodUs * 1000L;
@@ -161,8 +162,19 @@ public final class MocapKafkaProducer implements AutoCloseable {
         return out;
     }
 
+    /** Every stream's first frame is captured when the producer starts. */
+    @Override
+    public long streamStartUs(int i) {
+        return startUs;
+    }
+
     /** Frames acknowledged by the broker. */
     public long framesSent() {
+        return sent.get();
+    }
+
+    @Override
+    public long sent() {
         return sent.get();
     }
 
@@ -171,12 +183,12 @@ public final class MocapKafkaProducer implements AutoCloseable {
         return failed.get();
     }
 
-    /** How far behind real time the last tick started, microseconds (0 when keeping up). */
+    @Override
     public long behindMicros() {
         return behindMicros;
     }
 
-    /** Stops sending and flushes what was sent. */
+    @Override
     public void stop() throws InterruptedException {
         running = false;
         if (thread.isAlive()) {

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 public final class LoadTestCommand implements Callable<Integer> {
 
     @Option(names = "--modality", defaultValue = "mocap",
-            description = "Input kind: mocap (audio, speech, audio+video are not built yet).")
+            description = "Input kind: mocap (synthetic actors) or audio (live microphones playing the bundled recording, "
+                    + "audio-events pipeline); speech and audio+video are not built yet (default ${DEFAULT-VALUE}).")
     String modality;
 
     @Option(names = "--streams", defaultValue = "8",
@@ -38,7 +39,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     int streams;
 
     @Option(names = "--rate", defaultValue = "1.0",
-            description = "Frame rate as a multiple of real time (25 fps); windows stay one per stream per hop (default ${DEFAULT-VALUE}).")
+            description = "MoCap frame rate as a multiple of real time (25 fps); windows stay one per stream per hop; audio "
+                    + "runs at 1 only (default ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
@@ -78,8 +80,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the in-process topics (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--target-p99", defaultValue = "1s", converter = DurationConverter.class,
-            description = "End-to-end p99 a stream count must hold in a sweep (default ${DEFAULT-VALUE}).")
+    @Option(names = "--target-p99", converter = DurationConverter.class,
+            description = "End-to-end p99 a stream count must hold in a sweep (default 1s for mocap, 1.5s for audio).")
     Duration targetP99;
 
     @Option(names = "--sweep", description = "Double the stream count, then bisect, until p99 exceeds --target-p99; "
@@ -161,7 +163,7 @@ public final class LoadTestCommand implements Callable<Integer> {
                     .optBootstrapServers(bootstrapServers)
                     .optParallelism(parallelism)
                     .optPartitions(partitions)
-                    .optTargetP99(targetP99)
+                    .optTargetP99(targetP99 != null ? targetP99 : LoadTest.defaultTargetP99(m))
                     .optSeed(seed)
                     .optProgress(!quiet)
                     .optJobSettings(job.settings)

@@ -1,6 +1,5 @@
 package io.avstream.tools.loadtest;
 
-import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.JobOptions;
 import org.apache.flink.configuration.Configuration;
 
@@ -20,7 +19,7 @@ final class ExternalTarget implements JobTarget {
     @Override
     public Deployment deploy(int trial) {
         Configuration c = s.baseConfig.flink();
-        return new Deployment(s.bootstrapServers, c.get(ActionOptions.TOPIC), c.get(ActionOptions.PREDICTIONS_TOPIC), null, null);
+        return new Deployment(s.bootstrapServers, c.get(LoadProfile.inputTopic(s.modality)), c.get(LoadProfile.predictionsTopic(s.modality)), null, null);
     }
 
     @Override

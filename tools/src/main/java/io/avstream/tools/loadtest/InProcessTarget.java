@@ -1,6 +1,5 @@
 package io.avstream.tools.loadtest;
 
-import io.avstream.deploy.action.ActionOptions;
 import java.util.concurrent.TimeUnit;
 
 import io.avstream.deploy.JobConfig;
@@ -34,8 +33,8 @@ final class InProcessTarget implements JobTarget {
         String name = "t" + trial;
         JobConfig config = JobConfig.fromMap(s.jobPairs(kafka.bootstrapServers(), name));
         Configuration c = config.flink();
-        kafka.createTopic(c.get(ActionOptions.TOPIC), s.partitions);
-        kafka.createTopic(c.get(ActionOptions.PREDICTIONS_TOPIC), s.partitions);
+        kafka.createTopic(c.get(LoadProfile.inputTopic(s.modality)), s.partitions);
+        kafka.createTopic(c.get(LoadProfile.predictionsTopic(s.modality)), s.partitions);
         kafka.createTopic(c.get(JobOptions.DEADLETTER_TOPIC), 1);
         String job = "avstream-loadtest-" + s.runId + "-" + name;
         Configuration flink = JobCounters.enable(LocalStack.flinkConfiguration(s.parallelism));
@@ -53,7 +52,7 @@ final class InProcessTarget implements JobTarget {
             throw new IllegalStateException("the job did not start (status " + status + "): see the log");
         }
         s.out.printf("flink job %s running (%.1f s)%n", job, (System.nanoTime() - t0) / 1e9);
-        return new Deployment(kafka.bootstrapServers(), c.get(ActionOptions.TOPIC), c.get(ActionOptions.PREDICTIONS_TOPIC),
+        return new Deployment(kafka.bootstrapServers(), c.get(LoadProfile.inputTopic(s.modality)), c.get(LoadProfile.predictionsTopic(s.modality)),
                 job, client);
     }
 

@@ -26,6 +26,8 @@ public final class JobCounters implements MetricReporter, MetricReporterFactory 
 
     /** Windows the windower closed. */
     public static final String WINDOWS_CLOSED = "windowsClosed";
+    /** Audio windows the audio front end cut. */
+    public static final String AUDIO_WINDOWS = "audioWindows";
     /** Windows the batcher refused (queue full or deadline missed): not predicted. */
     public static final String SHED_WINDOWS = "shedWindows";
     /** Windows whose inference failed. */

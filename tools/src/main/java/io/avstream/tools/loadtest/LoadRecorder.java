@@ -61,10 +61,27 @@ public final class LoadRecorder {
     public static final List<String> PARTS = List.of(END_TO_END, EVENT_TIME_WAIT, QUEUE, INFERENCE, EMIT_TO_CONSUMER,
             PIPELINE, PIPELINE_STRICT);
 
+    /** How long a window waits, by design, from its newest input's capture for the input that closes it. */
+    @FunctionalInterface
+    public interface CloseWait {
+        /** The wait of a window ending at {@code windowEndUs} whose newest input was captured at {@code captureUs}. */
+        long waitUs(long windowEndUs, long captureUs);
+    }
+
+    /**
+     * The wait of windows that close with the first frame at least the out-of-orderness past their end, frames on a
+     * fixed period (0: unknown, no rounding).
+     */
+    public static CloseWait frameGridWait(long outOfOrdernessUs, long framePeriodUs) {
+        return (windowEndUs, captureUs) -> {
+            long wait = Math.max(0, windowEndUs + outOfOrdernessUs - captureUs);
+            return framePeriodUs > 0 ? (wait + framePeriodUs - 1) / framePeriodUs * framePeriodUs : wait;
+        };
+    }
+
     private final String streamPrefix;
-    private final long outOfOrdernessUs;
+    private final CloseWait closeWait;
     private final long maxDelayUs;
-    private final long framePeriodUs;
     private final List<Sample> samples = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
     private final Map<String, Long> stopped = new java.util.concurrent.ConcurrentHashMap<>();
@@ -80,16 +97,27 @@ public final class LoadRecorder {
      *                         least the out-of-orderness past the window's end; 0 when unknown
      */
     public LoadRecorder(String streamPrefix, long outOfOrdernessUs, long maxDelayUs, long framePeriodUs) {
-        this.streamPrefix = streamPrefix;
-        this.outOfOrdernessUs = outOfOrdernessUs;
-        this.maxDelayUs = maxDelayUs;
-        this.framePeriodUs = framePeriodUs;
+        this(streamPrefix, frameGridWait(outOfOrdernessUs, framePeriodUs), maxDelayUs);
     }
 
-    /** Records a prediction that arrived at {@code arrivalUs}; false when it is not this trial's or a repeat. */
+    /**
+     * @param streamPrefix only streams whose id starts with it are counted
+     * @param closeWait    how long a window waits by design for the input that closes it
+     * @param maxDelayUs   the batcher's max-delay
+     */
+    public LoadRecorder(String streamPrefix, CloseWait closeWait, long maxDelayUs) {
+        this.streamPrefix = streamPrefix;
+        this.closeWait = closeWait;
+        this.maxDelayUs = maxDelayUs;
+    }
+
+    /**
+     * Records a window's prediction that arrived at {@code arrivalUs}; false when it is not this trial's, a repeat,
+     * or an event record (an audio event ending is not a window).
+     */
     public boolean record(Prediction p, long arrivalUs) {
         String stream = p.getStreamId().toString();
-        if (!stream.startsWith(streamPrefix)) {
+        if (!stream.startsWith(streamPrefix) || p.getEvent() != null) {
             return false;
         }
         for (Map.Entry<String, Long> e : stopped.entrySet()) {
@@ -102,10 +130,7 @@ public final class LoadRecorder {
         }
         LatencyRecord l = p.getLatency();
         long e2e = arrivalUs - l.getCaptureTimeUs();
-        long wait = Math.max(0, p.getWindowEndUs() + outOfOrdernessUs - l.getCaptureTimeUs());
-        if (framePeriodUs > 0) {
-            wait = (wait + framePeriodUs - 1) / framePeriodUs * framePeriodUs;
-        }
+        long wait = closeWait.waitUs(p.getWindowEndUs(), l.getCaptureTimeUs());
         long queue = Math.max(0, l.getQueueTimeUs());
         long inference = Math.max(0, l.getInferenceEndUs() - l.getInferenceStartUs());
         long pipeline = e2e - wait - queue - inference;

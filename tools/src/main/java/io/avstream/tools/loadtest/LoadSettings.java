@@ -1,6 +1,5 @@
 package io.avstream.tools.loadtest;
 
-import io.avstream.deploy.action.ActionOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.TreeMap;
 
 import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
-import io.avstream.operators.window.WindowSpec;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -44,10 +42,7 @@ final class LoadSettings {
     /** A name for this test's topics, groups and jobs, unique enough between runs. */
     final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36);
     final JobConfig baseConfig;
-    final long outOfOrdernessUs;
-    final long hopUs;
-    final long spanUs;
-    final WindowSpec windowSpec;
+    final LoadProfile profile;
     final long maxDelayUs;
     final Duration checkpointInterval;
     final Duration latencyBudget;
@@ -79,11 +74,7 @@ final class LoadSettings {
 
         this.baseConfig = JobConfig.fromMap(jobPairs("127.0.0.1:1", "probe"));
         Configuration c = baseConfig.flink();
-        this.outOfOrdernessUs = c.get(ActionOptions.OUT_OF_ORDERNESS).toNanos() / 1000;
-        this.hopUs = c.get(ActionOptions.WINDOW_HOP).toNanos() / 1000;
-        this.spanUs = c.get(ActionOptions.WINDOW_SPAN).toNanos() / 1000;
-        this.windowSpec = WindowSpec.builder().optSpan(c.get(ActionOptions.WINDOW_SPAN)).optHop(c.get(ActionOptions.WINDOW_HOP))
-                .optStagger(c.get(ActionOptions.WINDOW_STAGGER)).build();
+        this.profile = LoadProfile.of(modality, rate, c);
         this.maxDelayUs = c.get(JobOptions.MAX_DELAY).toNanos() / 1000;
         this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
         this.latencyBudget = c.get(JobOptions.LATENCY_BUDGET);
@@ -102,16 +93,6 @@ final class LoadSettings {
                 .optArrivalPeriodSeconds(arrivalPeriod).build();
     }
 
-    /** Frames per second of every stream. */
-    double fps() {
-        return LoadTest.REAL_TIME_FPS * rate;
-    }
-
-    /** The streams' frame period, microseconds. */
-    long framePeriodUs() {
-        return Math.round(1e6 / fps());
-    }
-
     /** Whether the job runs in this JVM (in-process broker and MiniCluster). */
     boolean inProcess() {
         return bootstrapServers == null;
@@ -122,12 +103,12 @@ final class LoadSettings {
         Map<String, String> pairs = new TreeMap<>();
         pairs.put(JobOptions.DELIVERY.key(), delivery);
         pairs.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
-        pairs.put(ActionOptions.FPS.key(), Double.toString(fps()));
+        LoadProfile.pipelinePairs(modality, rate, pairs);
         pairs.putAll(jobSettings);
         pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         if (inProcess()) {
-            pairs.put(ActionOptions.TOPIC.key(), "avstream.loadtest." + trial + ".mocap");
-            pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), "avstream.loadtest." + trial + ".predictions.action");
+            pairs.put(LoadProfile.inputTopic(modality).key(), "avstream.loadtest." + trial + "." + modality.cliName());
+            pairs.put(LoadProfile.predictionsTopic(modality).key(), "avstream.loadtest." + trial + ".predictions");
             pairs.put(JobOptions.DEADLETTER_TOPIC.key(), "avstream.loadtest." + trial + ".deadletter");
             pairs.put(JobOptions.GROUP_ID.key(), "avstream-loadtest-" + runId + "-" + trial);
             pairs.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "avstream-loadtest-" + runId + "-" + trial);

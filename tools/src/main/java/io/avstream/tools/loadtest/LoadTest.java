@@ -14,7 +14,6 @@ import io.avstream.deploy.JobConfig;
 import io.avstream.deploy.JobOptions;
 import io.avstream.tools.loadtest.LoadResult.SweepOutcome;
 import io.avstream.tools.loadtest.LoadResult.Trial;
-import io.avstream.ingest.synthetic.SyntheticActor;
 
 /**
  * Drives the pipeline with synthetic streams and measures it. By default everything runs in this
@@ -37,7 +36,12 @@ import io.avstream.ingest.synthetic.SyntheticActor;
 public final class LoadTest {
 
     /** The nominal MoCap frame rate; {@code rate} multiplies it. */
-    public static final double REAL_TIME_FPS = SyntheticActor.DEFAULT_FPS;
+    public static final double REAL_TIME_FPS = LoadProfile.Mocap.REAL_TIME_FPS;
+
+    /** The end-to-end p99 a sweep holds by default: 1 s for MoCap (hop 0.5 s), 1.5 s for audio (hop 1 s). */
+    public static Duration defaultTargetP99(Modality modality) {
+        return modality == Modality.AUDIO ? Duration.ofMillis(1500) : Duration.ofSeconds(1);
+    }
 
     private final LoadSettings s;
     private final PrintStream out;
@@ -126,8 +130,8 @@ public final class LoadTest {
     }
 
     private String title(String what) {
-        return String.format("avstream load test: %s, %s, %.2gx real time (%.0f fps), %s", s.modality.cliName(), what,
-                s.rate, s.fps(), s.delivery);
+        return String.format("avstream load test: %s, %s, %.2gx real time (%s), %s", s.modality.cliName(), what,
+                s.rate, s.profile.rateText(), s.delivery);
     }
 
     private LoadResult result(String title, List<Trial> trials, SweepOutcome sweep) {
@@ -137,7 +141,7 @@ public final class LoadTest {
         }
         m.put("modality", s.modality.cliName());
         m.put("streams", Integer.toString(s.streams));
-        m.put("rate", s.rate + "x (" + s.fps() + " fps per stream)");
+        m.put("rate", s.rate + "x (" + s.profile.rateText() + " per stream)");
         m.put("warmup", s.warmup.toSeconds() + " s, then until settled, at most " + s.settleTimeout.toSeconds() + " s more");
         m.put("settle rule", s.settleDetector(s.streams).rule());
         m.put("duration", s.duration.toSeconds() + " s");
@@ -192,7 +196,7 @@ public final class LoadTest {
             return this;
         }
 
-        /** Frame rate as a multiple of real time (25 fps); windows per stream stay one per hop. */
+        /** MoCap: frame rate as a multiple of real time (25 fps); windows per stream stay one per hop. Audio: 1 only. */
         public Builder optRate(double rate) {
             this.rate = rate;
             return this;
@@ -306,7 +310,9 @@ public final class LoadTest {
         public LoadTest build() {
             List<String> problems = new ArrayList<>();
             if (modality == null || !modality.built()) {
-                problems.add("modality " + (modality == null ? "null" : modality.cliName()) + " is not built yet: use mocap");
+                problems.add("modality " + (modality == null ? "null" : modality.cliName()) + " is not built yet: use mocap or audio");
+            } else if (modality == Modality.AUDIO && rate != 1.0) {
+                problems.add("audio streams run in real time (rate 1), got " + rate + ": raise the stream count instead");
             }
             if (streams < 1) {
                 problems.add("streams must be at least 1, got " + streams);

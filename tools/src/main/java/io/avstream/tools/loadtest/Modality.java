@@ -2,10 +2,10 @@ package io.avstream.tools.loadtest;
 
 import java.util.Locale;
 
-/** The input kinds a load test can generate; only MoCap runs end to end so far. */
+/** The input kinds a load test can generate; MoCap and audio run end to end so far. */
 public enum Modality {
     MOCAP("mocap", true),
-    AUDIO("audio", false),
+    AUDIO("audio", true),
     SPEECH("speech", false),
     AUDIO_VIDEO("audio+video", false);
 
@@ -37,12 +37,13 @@ public enum Modality {
         for (Modality m : values()) {
             if (m.cliName.equals(name)) {
                 if (!m.built) {
-                    throw new IllegalArgumentException("modality '" + m.cliName + "' is not built yet: only mocap has a "
-                            + "producer, job path and model today");
+                    throw new IllegalArgumentException("modality '" + m.cliName + "' is not built yet: only mocap and audio "
+                            + "have a producer, job path and model today");
                 }
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown modality '" + s + "': use mocap (audio, speech and audio+video are not built yet)");
+        throw new IllegalArgumentException("unknown modality '" + s + "': use mocap or audio (speech and audio+video are "
+                + "not built yet)");
     }
 }

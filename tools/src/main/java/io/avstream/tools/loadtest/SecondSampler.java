@@ -45,7 +45,7 @@ final class SecondSampler {
         Double queueDepth = null;
         if (d.job() != null) {
             queueDepth = JobCounters.gaugeMax(d.job(), JobCounters.QUEUE_DEPTH);
-            long w = JobCounters.count(d.job(), JobCounters.WINDOWS_CLOSED);
+            long w = JobCounters.count(d.job(), s.profile.windowsCounter());
             long sh = JobCounters.count(d.job(), JobCounters.SHED_WINDOWS);
             windowsDelta = w - lastWindows;
             shedDelta = sh - lastShed;

@@ -3,7 +3,7 @@ package io.avstream.tools.loadtest;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.produce.PacedProducer;
 import io.avstream.schemas.EpochMicros;
 
 /**
@@ -15,7 +15,7 @@ final class StreamSources {
 
     /** A producer of a range of streams, with when it ran (epoch microseconds). */
     static final class Source {
-        final MocapKafkaProducer producer;
+        final PacedProducer producer;
         final int streams;
         final String prefix;
         boolean closed;
@@ -23,7 +23,7 @@ final class StreamSources {
         long stopUs = Long.MAX_VALUE;
         long lastSent;
 
-        Source(MocapKafkaProducer producer, int streams, String prefix) {
+        Source(PacedProducer producer, int streams, String prefix) {
             this.producer = producer;
             this.streams = streams;
             this.prefix = prefix;
@@ -31,7 +31,7 @@ final class StreamSources {
 
         /** The id of the source's i-th stream, as its producer names it. */
         String streamId(int i) {
-            return MocapKafkaProducer.streamId(prefix, i);
+            return PacedProducer.streamId(prefix, i);
         }
 
         boolean running() {
@@ -46,7 +46,7 @@ final class StreamSources {
         }
     }
 
-    /** What the producers did in one second: streams running at its end and frames sent in it. */
+    /** What the producers did in one second: streams running at its end and records (frames, chunks) sent in it. */
     record Second(int active, long framesSent) {}
 
     private final LoadSettings s;
@@ -76,15 +76,8 @@ final class StreamSources {
         if (streams > active) {
             int k = sources.size();
             String sourcePrefix = prefix + (char) ('a' + k) + "-";
-            MocapKafkaProducer p = MocapKafkaProducer.builder()
-                    .setBootstrapServers(d.bootstrap())
-                    .setTopic(d.inputTopic())
-                    .setStreams(streams - active)
-                    .optStreamPrefix(sourcePrefix)
-                    .optSeed(s.seed + k)
-                    .optFps(s.fps())
-                    .optProperties(s.producerProperties)
-                    .build();
+            PacedProducer p = s.profile.producer(d.bootstrap(), d.inputTopic(), sourcePrefix, streams - active, s.seed + k,
+                    s.producerProperties);
             Source source = new Source(p, streams - active, sourcePrefix);
             source.startUs = EpochMicros.now();
             p.start();
@@ -118,7 +111,7 @@ final class StreamSources {
         int active = 0;
         long sentDelta = 0;
         for (Source source : sources) {
-            long sent = source.producer.framesSent();
+            long sent = source.producer.sent();
             sentDelta += sent - source.lastSent;
             source.lastSent = sent;
             if (source.running()) {

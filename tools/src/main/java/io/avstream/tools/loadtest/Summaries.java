@@ -51,7 +51,7 @@ final class Summaries {
             long lo = Math.max(fromUs, source.startUs);
             long hi = Math.min(toUs, source.stopUs);
             if (hi > lo) {
-                frames += Math.round((hi - lo) / 1e6 * s.fps()) * source.streams;
+                frames += Math.round((hi - lo) / 1e6 * s.profile.recordsPerSecond()) * source.streams;
             }
         }
         return new Summary(name, streams, round(seconds, 1), predictions, expected, windowsClosed, shed,

@@ -48,15 +48,15 @@ final class TrialRun {
         this.label = label;
         this.plan = plan;
         this.prefix = "lt" + s.runId + "-" + trialNo + "-";
-        this.windows = new ExpectedWindows(s);
+        this.windows = new ExpectedWindows(s.profile);
         this.detector = s.settleDetector(plan.get(0).streams());
     }
 
     /** Deploys, runs every phase and the drain, prints the trial's table and returns it. */
     Trial run() throws Exception {
         Deployment d = target.deploy(trialNo);
-        LoadRecorder recorder = new LoadRecorder(prefix, s.outOfOrdernessUs, s.maxDelayUs, s.framePeriodUs());
-        double frameBytes = FrameSize.bytes(prefix);
+        LoadRecorder recorder = new LoadRecorder(prefix, s.profile.closeWait(), s.maxDelayUs);
+        double frameBytes = s.profile.recordBytes(prefix);
         StreamSources sources = new StreamSources(s, d, prefix, recorder, windows);
         SecondSampler sampler = new SecondSampler(s, d, recorder, sources, frameBytes);
         List<Point> series = new ArrayList<>();
@@ -120,7 +120,7 @@ final class TrialRun {
                 s.out.printf("note: %d repeated predictions (same id) were counted once%n", recorder.duplicates());
             }
             Long shedTotal = d.job() == null ? null : JobCounters.count(d.job(), JobCounters.SHED_WINDOWS);
-            Long windowsTotal = d.job() == null ? null : JobCounters.count(d.job(), JobCounters.WINDOWS_CLOSED);
+            Long windowsTotal = d.job() == null ? null : JobCounters.count(d.job(), s.profile.windowsCounter());
             TrialTable.print(s.out, s, trial, shedTotal, windowsTotal);
             return trial;
         } finally {

@@ -12,13 +12,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ModalityTest {
 
     @Test
-    void mocapIsBuilt() {
+    void mocapAndAudioAreBuilt() {
         assertThat(Modality.parse("mocap")).isEqualTo(Modality.MOCAP);
         assertThat(Modality.parse(" MoCap ")).isEqualTo(Modality.MOCAP);
+        assertThat(Modality.parse("Audio")).isEqualTo(Modality.AUDIO);
+    }
+
+    @Test
+    void audioRunsInRealTimeOnly() {
+        assertThatThrownBy(() -> LoadTest.builder().setStreams(4).optModality(Modality.AUDIO).optRate(2).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("audio streams run in real time (rate 1), got 2.0");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"audio", "speech", "audio+video"})
+    @ValueSource(strings = {"speech", "audio+video"})
     void theOthersAreRefusedAsNotBuiltYet(String name) {
         assertThatThrownBy(() -> Modality.parse(name))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -27,7 +35,7 @@ class ModalityTest {
 
     @Test
     void unknownNamesListTheKnownOnes() {
-        assertThatThrownBy(() -> Modality.parse("lidar")).hasMessageContaining("unknown modality 'lidar': use mocap");
+        assertThatThrownBy(() -> Modality.parse("lidar")).hasMessageContaining("unknown modality 'lidar': use mocap or audio");
     }
 
     @Test

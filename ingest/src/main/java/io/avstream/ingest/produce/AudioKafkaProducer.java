@@ -1,0 +1,279 @@
+package io.avstream.ingest.produce;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.avstream.schemas.AudioChunk;
+import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.EpochMicros;
+import io.avstream.schemas.SampleEncoding;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends many live audio streams to Kafka in real time, as microphones would: each stream plays a mono s16le
+ * clip in a loop from its own offset, in chunks of a fixed length, every chunk sent once its last sample has
+ * been "captured" (its capture time is its first sample's, on this machine's clock). All streams are paced by
+ * one thread on a grid of a tenth of a chunk; the streams' starts are spread over a second on that grid (a
+ * low-discrepancy sequence), so that their windows, which follow each stream's own start, do not all close at
+ * the same instant, as they would not from real microphones. Key = stream id; value = {@link AudioChunk}.
+ *
+ * <pre>{@code
+ * try (AudioKafkaProducer p = AudioKafkaProducer.builder().setBootstrapServers("127.0.0.1:9092")
+ *         .setTopic(Topics.AUDIO).setStreams(16).setClip(pcm16k, 16000).build()) {
+ *     p.start();
+ *     Thread.sleep(60_000);
+ * }
+ * }</pre>
+ */
+public final class AudioKafkaProducer implements PacedProducer {
+    private static final Logger LOG = LoggerFactory.getLogger(AudioKafkaProducer.class);
+    /** Pacing ticks per chunk: stream starts fall on this grid. */
+    static final int TICKS_PER_CHUNK = 10;
+    private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final short[] clip;
+    private final int sampleRate;
+    private final int chunkSamples;
+    private final long chunkUs;
+    private final long tickUs;
+    private final String[] ids;
+    private final byte[][] keys;
+    /** Per stream: its start on the tick grid, in ticks after the producer's start. */
+    private final int[] phaseTicks;
+    /** Per stream: where in the clip its first chunk starts. */
+    private final int[] clipOffsets;
+    private final AvroCodec<AudioChunk> codec = AvroCodec.forClass(AudioChunk.class);
+    private final Thread thread;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile boolean running;
+    private volatile long behindMicros;
+    private volatile long startUs;
+
+    private AudioKafkaProducer(Builder b) {
+        Properties p = new Properties();
+        p.putAll(b.properties);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
+        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(p);
+        this.topic = b.topic;
+        this.clip = b.clip;
+        this.sampleRate = b.sampleRate;
+        this.chunkSamples = (int) ((long) b.chunkMillis * b.sampleRate / 1000);
+        this.chunkUs = b.chunkMillis * 1000L;
+        this.tickUs = chunkUs / TICKS_PER_CHUNK;
+        int ticksPerSecond = (int) (1_000_000L / tickUs);
+        this.ids = new String[b.streams];
+        this.keys = new byte[b.streams][];
+        this.phaseTicks = new int[b.streams];
+        this.clipOffsets = new int[b.streams];
+        SplittableRandom random = new SplittableRandom(b.seed);
+        double shift = random.nextDouble();
+        for (int i = 0; i < b.streams; i++) {
+            ids[i] = PacedProducer.streamId(b.streamPrefix, i);
+            keys[i] = ids[i].getBytes(StandardCharsets.UTF_8);
+            double u = (shift + i * GOLDEN) % 1.0;
+            phaseTicks[i] = Math.min(ticksPerSecond - 1, (int) Math.floor(u * ticksPerSecond));
+            clipOffsets[i] = random.nextInt(clip.length);
+        }
+        this.thread = new Thread(this::loop, "audio-producer");
+        this.thread.setDaemon(true);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        startUs = EpochMicros.now();
+        thread.start();
+    }
+
+    @Override
+    public long streamStartUs(int i) {
+        return startUs + phaseTicks[i] * tickUs;
+    }
+
+    /** The chunks' length, microseconds. */
+    public long chunkMicros() {
+        return chunkUs;
+    }
+
+    private void loop() {
+        long t0 = System.nanoTime();
+        for (long k = 1; running; k++) {
+            long waitNs = t0 + k * tickUs * 1000L - System.nanoTime();
+            if (waitNs > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(waitNs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } else {
+                behindMicros = -waitNs / 1000L;
+            }
+            for (int i = 0; i < ids.length && running; i++) {
+                long since = k - phaseTicks[i];
+                if (since > 0 && since % TICKS_PER_CHUNK == 0) {
+                    send(i, since / TICKS_PER_CHUNK - 1);
+                }
+            }
+        }
+    }
+
+    /** Sends chunk {@code seq} of stream {@code i}, whose last sample was captured just now. */
+    private void send(int i, long seq) {
+        ByteBuffer pcm = ByteBuffer.allocate(chunkSamples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        long from = (clipOffsets[i] + seq * chunkSamples) % clip.length;
+        for (int n = 0; n < chunkSamples; n++) {
+            pcm.putShort(clip[(int) ((from + n) % clip.length)]);
+        }
+        pcm.flip();
+        AudioChunk chunk = AudioChunk.newBuilder()
+                .setStreamId(ids[i])
+                .setSeq(seq)
+                .setCaptureTimeUs(streamStartUs(i) + seq * chunkUs)
+                .setSampleRate(sampleRate)
+                .setChannels(1)
+                .setEncoding(SampleEncoding.PCM_S16LE)
+                .setSamples(pcm)
+                .setAnnotation(null)
+                .build();
+        producer.send(new ProducerRecord<>(topic, keys[i], codec.encode(chunk)), (md, err) -> {
+            if (err != null) {
+                if (failed.incrementAndGet() == 1) {
+                    LOG.warn("sending an audio chunk failed: {}", err.toString());
+                }
+            } else {
+                sent.incrementAndGet();
+            }
+        });
+    }
+
+    @Override
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Chunks the broker refused. */
+    public long failed() {
+        return failed.get();
+    }
+
+    @Override
+    public long behindMicros() {
+        return behindMicros;
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        if (thread.isAlive()) {
+            thread.join(10_000);
+        }
+        producer.flush();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        producer.close();
+    }
+
+    /** Builder; {@code set*} required, {@code opt*} optional. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String topic;
+        private int streams;
+        private short[] clip;
+        private int sampleRate;
+        private int chunkMillis = 100;
+        private long seed = 1;
+        private String streamPrefix = "mic-";
+        private final Properties properties = new Properties();
+
+        public Builder setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public Builder setTopic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder setStreams(int streams) {
+            this.streams = streams;
+            return this;
+        }
+
+        /** The mono 16-bit clip every stream loops, and its sample rate. */
+        public Builder setClip(short[] samples, int sampleRate) {
+            this.clip = samples;
+            this.sampleRate = sampleRate;
+            return this;
+        }
+
+        /** Chunk length (default 100 ms); a whole number of samples and of pacing ticks. */
+        public Builder optChunkMillis(int ms) {
+            this.chunkMillis = ms;
+            return this;
+        }
+
+        /** Seed of the streams' clip offsets and of their starts' spread. */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder optStreamPrefix(String prefix) {
+            this.streamPrefix = prefix;
+            return this;
+        }
+
+        /** Kafka producer properties passed through untouched. */
+        public Builder optProperties(Properties props) {
+            this.properties.putAll(props);
+            return this;
+        }
+
+        public AudioKafkaProducer build() {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("bootstrap servers are required: call setBootstrapServers(\"host:port\")");
+            }
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("a topic is required: call setTopic(name)");
+            }
+            if (streams <= 0) {
+                throw new IllegalArgumentException("streams must be positive, got " + streams);
+            }
+            if (clip == null || clip.length == 0 || sampleRate < 1) {
+                throw new IllegalArgumentException("a clip of at least one sample and its sample rate are required: call setClip");
+            }
+            if (chunkMillis < TICKS_PER_CHUNK || chunkMillis > 10_000 || chunkMillis % TICKS_PER_CHUNK != 0
+                    || (long) chunkMillis * sampleRate % 1000 != 0) {
+                throw new IllegalArgumentException("chunk length must be a multiple of " + TICKS_PER_CHUNK + " ms up to 10 s "
+                        + "holding a whole number of samples, got " + chunkMillis + " ms at " + sampleRate + " Hz");
+            }
+            return new AudioKafkaProducer(this);
+        }
+    }
+}

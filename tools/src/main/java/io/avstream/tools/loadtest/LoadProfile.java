@@ -1,0 +1,260 @@
+package io.avstream.tools.loadtest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.avstream.deploy.JobOptions;
+import io.avstream.deploy.action.ActionOptions;
+import io.avstream.deploy.audioevents.AudioEventsOptions;
+import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.ingest.produce.AudioKafkaProducer;
+import io.avstream.ingest.produce.MocapKafkaProducer;
+import io.avstream.ingest.produce.PacedProducer;
+import io.avstream.ingest.produce.SyntheticFrames;
+import io.avstream.ingest.synthetic.SyntheticActor;
+import io.avstream.operators.audio.KaldiFbank;
+import io.avstream.operators.window.WindowSpec;
+import io.avstream.schemas.AudioChunk;
+import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.EpochMicros;
+import io.avstream.schemas.MocapFrame;
+import io.avstream.schemas.SampleEncoding;
+import io.avstream.tools.cli.KnownEvents;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * What a load test needs to know of one modality: the job settings and topics of its pipeline, the producer of its
+ * synthetic streams, the bytes one input record puts on the topic, which windows each stream makes and when the job
+ * can close them, and the job's counter of closed windows. Built from the job configuration the test runs with.
+ */
+abstract class LoadProfile {
+
+    /** The profile of {@code modality} at {@code rate} times real time, with the job's timings from {@code job}. */
+    static LoadProfile of(Modality modality, double rate, Configuration job) {
+        return switch (modality) {
+            case MOCAP -> new Mocap(rate, job);
+            case AUDIO -> new Audio(job);
+            default -> throw new IllegalArgumentException("modality " + modality.cliName() + " has no load profile");
+        };
+    }
+
+    /** The settings that select the modality's pipeline and its rate (before the user's own). */
+    static void pipelinePairs(Modality modality, double rate, Map<String, String> pairs) {
+        switch (modality) {
+            case MOCAP -> pairs.put(ActionOptions.FPS.key(), Double.toString(Mocap.REAL_TIME_FPS * rate));
+            case AUDIO -> pairs.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
+            default -> throw new IllegalArgumentException("modality " + modality.cliName() + " has no load profile");
+        }
+    }
+
+    /** The option naming the modality's input topic. */
+    static ConfigOption<String> inputTopic(Modality modality) {
+        return modality == Modality.AUDIO ? AudioEventsOptions.TOPIC : ActionOptions.TOPIC;
+    }
+
+    /** The option naming the modality's prediction topic. */
+    static ConfigOption<String> predictionsTopic(Modality modality) {
+        return modality == Modality.AUDIO ? AudioEventsOptions.PREDICTIONS_TOPIC : ActionOptions.PREDICTIONS_TOPIC;
+    }
+
+    /** Input records each stream sends per second. */
+    abstract double recordsPerSecond();
+
+    /** The streams' input rate in words, e.g. {@code 25 fps}. */
+    abstract String rateText();
+
+    /** A producer of {@code streams} streams named {@code <prefix>NNNN}, not started. */
+    abstract PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
+            java.util.Properties properties);
+
+    /** Key + value bytes of one input record of a stream named with {@code prefix}, before compression. */
+    abstract double recordBytes(String prefix);
+
+    /** The windows of the i-th stream of {@code source} that end in {@code [fromUs, toUs)} and that it covered. */
+    abstract long windows(StreamSources.Source source, int i, long fromUs, long toUs);
+
+    /** The latest window end that a stream stopping at {@code stopUs} still closes with input of its own. */
+    abstract long lastClosingWindowEnd(long stopUs);
+
+    /** How long a window waits, by design, from its newest input's capture for the input that closes it. */
+    abstract LoadRecorder.CloseWait closeWait();
+
+    /** The job's counter of windows closed (see {@link JobCounters}). */
+    abstract String windowsCounter();
+
+    /** MoCap: synthetic actors at a multiple of 25 fps; windows on a grid of hops since the epoch. */
+    static final class Mocap extends LoadProfile {
+        static final double REAL_TIME_FPS = SyntheticActor.DEFAULT_FPS;
+        private final double fps;
+        private final long outOfOrdernessUs;
+        private final long spanUs;
+        private final long hopUs;
+        private final WindowSpec windowSpec;
+
+        Mocap(double rate, Configuration c) {
+            this.fps = REAL_TIME_FPS * rate;
+            this.outOfOrdernessUs = c.get(ActionOptions.OUT_OF_ORDERNESS).toNanos() / 1000;
+            this.hopUs = c.get(ActionOptions.WINDOW_HOP).toNanos() / 1000;
+            this.spanUs = c.get(ActionOptions.WINDOW_SPAN).toNanos() / 1000;
+            this.windowSpec = WindowSpec.builder().optSpan(c.get(ActionOptions.WINDOW_SPAN)).optHop(c.get(ActionOptions.WINDOW_HOP))
+                    .optStagger(c.get(ActionOptions.WINDOW_STAGGER)).build();
+        }
+
+        private long framePeriodUs() {
+            return Math.round(1e6 / fps);
+        }
+
+        @Override
+        double recordsPerSecond() {
+            return fps;
+        }
+
+        @Override
+        String rateText() {
+            return String.format("%.0f fps", fps);
+        }
+
+        @Override
+        PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
+                java.util.Properties properties) {
+            return MocapKafkaProducer.builder().setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams)
+                    .optStreamPrefix(prefix).optSeed(seed).optFps(fps).optProperties(properties).build();
+        }
+
+        @Override
+        double recordBytes(String prefix) {
+            SyntheticActor actor = SyntheticActor.builder().setStreamId(prefix + "a-0000").setSeed(1).build();
+            MocapFrame frame = SyntheticFrames.of(actor, actor.next(), EpochMicros.now());
+            return AvroCodec.forClass(MocapFrame.class).encode(frame).length
+                    + actor.streamId().getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        long windows(StreamSources.Source source, int i, long fromUs, long toUs) {
+            long lo = Math.max(fromUs, source.startUs + spanUs);
+            if (toUs <= lo) {
+                return 0;
+            }
+            // this stream's window ends fall on k * hop + c
+            long c = Math.floorMod(windowSpec.offsetUs(source.streamId(i)) + spanUs, hopUs);
+            long first = Math.floorDiv(lo - c + hopUs - 1, hopUs);
+            long last = Math.floorDiv(toUs - 1 - c, hopUs);
+            return Math.max(0, last - first + 1);
+        }
+
+        @Override
+        long lastClosingWindowEnd(long stopUs) {
+            return stopUs - outOfOrdernessUs - 2 * framePeriodUs();
+        }
+
+        @Override
+        LoadRecorder.CloseWait closeWait() {
+            return LoadRecorder.frameGridWait(outOfOrdernessUs, framePeriodUs());
+        }
+
+        @Override
+        String windowsCounter() {
+            return JobCounters.WINDOWS_CLOSED;
+        }
+    }
+
+    /**
+     * Audio: microphones in real time, each looping the bundled recording (16 kHz mono) from its own offset in
+     * 100 ms chunks, the streams' starts spread over a second. A stream's windows follow its own start: the first
+     * after {@code min-frames} filterbank frames, then one every hop. The job hands a stream's chunks on in slices
+     * on a grid since the epoch, a slice once a chunk at least the out-of-orderness past its end has arrived; a
+     * window is cut in the slice of the chunk that completes it.
+     */
+    static final class Audio extends LoadProfile {
+        static final int SAMPLE_RATE = 16_000;
+        static final int CHUNK_MS = 100;
+        private static short[] clip;
+        private final long chunkUs = CHUNK_MS * 1000L;
+        private final long sliceUs;
+        private final long outOfOrdernessUs;
+        private final long firstEndUs;
+        private final long hopUs;
+
+        Audio(Configuration c) {
+            this.sliceUs = c.get(AudioEventsOptions.SLICE).toNanos() / 1000;
+            this.outOfOrdernessUs = c.get(AudioEventsOptions.OUT_OF_ORDERNESS).toNanos() / 1000;
+            KaldiFbank fbank = KaldiFbank.mavil();
+            int minFrames = c.get(AudioEventsOptions.MIN_FRAMES);
+            int hopFrames = c.get(AudioEventsOptions.HOP_FRAMES);
+            // frame f (from 0) ends at (f * shift + size) samples after the stream's first
+            this.firstEndUs = Math.floorDiv(((minFrames - 1L) * fbank.windowShift() + fbank.windowSize()) * 1_000_000L, SAMPLE_RATE);
+            this.hopUs = hopFrames * (long) fbank.windowShift() * 1_000_000L / SAMPLE_RATE;
+        }
+
+        private static synchronized short[] clip() {
+            if (clip == null) {
+                clip = KnownEvents.recordingPcm(SAMPLE_RATE);
+            }
+            return clip;
+        }
+
+        @Override
+        double recordsPerSecond() {
+            return 1000.0 / CHUNK_MS;
+        }
+
+        @Override
+        String rateText() {
+            return String.format("%d ms chunks of %d Hz mono s16le", CHUNK_MS, SAMPLE_RATE);
+        }
+
+        @Override
+        PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
+                java.util.Properties properties) {
+            return AudioKafkaProducer.builder().setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams)
+                    .setClip(clip(), SAMPLE_RATE).optChunkMillis(CHUNK_MS).optStreamPrefix(prefix).optSeed(seed)
+                    .optProperties(properties).build();
+        }
+
+        @Override
+        double recordBytes(String prefix) {
+            AudioChunk chunk = AudioChunk.newBuilder().setStreamId(prefix + "a-0000").setSeq(0).setCaptureTimeUs(EpochMicros.now())
+                    .setSampleRate(SAMPLE_RATE).setChannels(1).setEncoding(SampleEncoding.PCM_S16LE)
+                    .setSamples(java.nio.ByteBuffer.allocate(SAMPLE_RATE * CHUNK_MS / 1000 * 2)).setAnnotation(null).build();
+            return AvroCodec.forClass(AudioChunk.class).encode(chunk).length
+                    + chunk.getStreamId().toString().getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        long windows(StreamSources.Source source, int i, long fromUs, long toUs) {
+            long first = source.producer.streamStartUs(i) + firstEndUs;
+            long lo = Math.max(fromUs, first);
+            if (toUs <= lo) {
+                return 0;
+            }
+            long k0 = Math.floorDiv(lo - first + hopUs - 1, hopUs);
+            long k1 = Math.floorDiv(toUs - 1 - first, hopUs);
+            return Math.max(0, k1 - k0 + 1);
+        }
+
+        @Override
+        long lastClosingWindowEnd(long stopUs) {
+            // the window's newest chunk starts before its end; its slice ends at most a slice later; the chunk that
+            // closes the slice starts at most a chunk after the out-of-orderness and is sent a chunk later
+            return stopUs - 2 * chunkUs - outOfOrdernessUs - sliceUs;
+        }
+
+        @Override
+        LoadRecorder.CloseWait closeWait() {
+            long slice = sliceUs;
+            long ooo = outOfOrdernessUs;
+            long chunk = chunkUs;
+            return (windowEndUs, captureUs) -> {
+                long sliceEnd = Math.floorDiv(captureUs, slice) * slice + slice;
+                long closing = captureUs + Math.max(0, Math.floorDiv(sliceEnd + ooo - captureUs + chunk - 1, chunk)) * chunk;
+                return closing + chunk - captureUs;
+            };
+        }
+
+        @Override
+        String windowsCounter() {
+            return JobCounters.AUDIO_WINDOWS;
+        }
+    }
+}
