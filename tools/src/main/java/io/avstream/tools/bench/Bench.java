@@ -28,7 +28,7 @@ public final class Bench {
     public record Settings(String model, int windows, int[] batchSizes, int streams, int parallelism, int workers,
             int intraOpThreads, int maxBatch, Duration maxDelay, int repetitions, int windowsPerRepetition,
             int[] stateStreams, List<String> parts, Map<String, String> jobSettings, int jobRuns, int trivialWindows,
-            int maxWarmUps, boolean brokerInProcess) {
+            int maxWarmUps, boolean brokerInProcess, int audioWindows) {
 
         /** Checks the settings. */
         public Settings {
@@ -41,9 +41,9 @@ public final class Bench {
                 }
             }
             if (windows < 1 || streams < 1 || parallelism < 1 || workers < 1 || repetitions < 1 || jobRuns < 1
-                    || trivialWindows < 1 || maxWarmUps < 1) {
+                    || trivialWindows < 1 || maxWarmUps < 1 || audioWindows < 1) {
                 throw new IllegalArgumentException("--windows, --streams, --parallelism, --workers, --repetitions, "
-                        + "--job-runs, --trivial-windows and --max-warm-ups must be positive");
+                        + "--job-runs, --trivial-windows, --max-warm-ups and --audio-windows must be positive");
             }
             for (String p : parts) {
                 if (!PARTS.contains(p)) {
@@ -70,7 +70,7 @@ public final class Bench {
 
     /** The parts, in the order they run. */
     public static final List<String> PARTS = List.of("ceiling", "batcher", "state", "pipeline", "max-batch-1",
-            "per-record", "trivial");
+            "per-record", "trivial", "audio");
 
     /** The nearly free model with stmt-small's signature that the trivial-model job runs. */
     public static final String TRIVIAL_MODEL = "classpath:bench-trivial-action";
@@ -174,6 +174,11 @@ public final class Bench {
         if (!jobs.isEmpty()) {
             runJobs(s, pkg, sessionOptions, jobs, report, out);
         }
+        if (s.parts().contains("audio")) {
+            MachineLoad load = MachineLoad.now();
+            report.audio = AudioBench.run(s, sessionOptions, jobSettings(s), out);
+            report.load.put("audio", load.since());
+        }
         report.settings.put("bench time", String.format("%.0f s", (System.nanoTime() - t0) / 1e9));
         report.print(out);
         if (json != null) {
@@ -181,6 +186,17 @@ public final class Bench {
             out.printf("%nwrote %s%n", json);
         }
         return report;
+    }
+
+    /** The settings of every job: the user's, then the bench's engine and batcher settings. */
+    private static Map<String, String> jobSettings(Settings s) {
+        Map<String, String> job = new HashMap<>(s.jobSettings());
+        job.put(JobOptions.INTRA_OP_THREADS.key(), Integer.toString(s.intraOpThreads()));
+        job.put(JobOptions.WORKERS.key(), Integer.toString(s.workers()));
+        job.put(JobOptions.MAX_BATCH.key(), Integer.toString(s.maxBatch()));
+        job.put(JobOptions.MAX_DELAY.key(), s.maxDelay().toMillis() + "ms");
+        job.putIfAbsent(JobOptions.QUEUE_CAPACITY.key(), "4096");
+        return job;
     }
 
     /** The jobs, taking turns {@code s.jobRuns()} times after one warm-up run that is not counted. */
@@ -195,13 +211,8 @@ public final class Bench {
             // the nearly free model gets through its input a hundred times faster: it has an input of its own
             PipelineBench.Input trivialInput = jobs.contains("trivial")
                     ? bench.write(s.streams(), s.trivialSeconds(), partitions, out) : null;
-            Map<String, String> job = new HashMap<>(s.jobSettings());
+            Map<String, String> job = jobSettings(s);
             job.put(ActionOptions.MODEL.key(), s.model());
-            job.put(JobOptions.INTRA_OP_THREADS.key(), Integer.toString(s.intraOpThreads()));
-            job.put(JobOptions.WORKERS.key(), Integer.toString(s.workers()));
-            job.put(JobOptions.MAX_BATCH.key(), Integer.toString(s.maxBatch()));
-            job.put(JobOptions.MAX_DELAY.key(), s.maxDelay().toMillis() + "ms");
-            job.putIfAbsent(JobOptions.QUEUE_CAPACITY.key(), "4096");
             // the batching baseline: the same job, the same workers, one window per batch
             Map<String, String> batchOne = new HashMap<>(job);
             batchOne.put(JobOptions.MAX_BATCH.key(), "1");

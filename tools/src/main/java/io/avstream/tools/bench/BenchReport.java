@@ -53,6 +53,8 @@ public final class BenchReport {
     List<EngineCeiling.Point> trivialCeilings;
     double[] perRecordRuns;
     List<StateFootprint.Result> state;
+    /** The audio part, or null when not run. */
+    AudioBench.Result audio;
     final Map<String, MachineLoad.Interval> load = new LinkedHashMap<>();
 
     /** The report's number of a job part. */
@@ -160,6 +162,10 @@ public final class BenchReport {
         if (!Double.isNaN(outside)) {
             r.put("pipelineOutsideEngineCpuMsPerWindow", outside);
         }
+        if (audio != null && !audio.runs().isEmpty()) {
+            r.put("audioPipelineOverPairedCeiling", audio.medianRatio());
+            r.put("audioEngineBatchingGain", batchingGain(audio.ceiling()));
+        }
         return r;
     }
 
@@ -208,7 +214,33 @@ public final class BenchReport {
                     last.streams(), last.heapBytesPerStream() / 1024,
                     verdict(last.heapBytesPerStream() <= STATE_TARGET_BYTES));
         }
+        if (audio != null) {
+            printAudio(out);
+        }
         printLoad(out);
+    }
+
+    private void printAudio(PrintStream out) {
+        out.println();
+        out.printf("(7) audio events: %s, %d streams of 16 kHz audio, a window (1024 filterbank frames) a second%n",
+                audio.model(), AudioBench.STREAMS);
+        out.printf("%8s %14s %14s %18s%n", "batch", "windows/s", "ms/batch", "CPU ms/window");
+        for (EngineCeiling.Point p : audio.ceiling()) {
+            out.printf("%8d %14.1f %14.1f %18.1f%n", p.batchSize(), p.windowsPerSec(), p.msPerBatch(), p.cpuMsPerWindow());
+        }
+        for (int i = 0; i < audio.runs().size(); i++) {
+            PipelineBench.Run r = audio.runs().get(i);
+            EngineCeiling.Point c = audio.pairedCeilings().get(i);
+            out.printf("  job run %d: %.1f windows/s (%d of %d expected), mean batch %.2f; engine alone at batch %d right "
+                    + "before and after: %.1f windows/s; pipeline / paired ceiling %.3f%n", i + 1, r.windowsPerSec(),
+                    r.predictions(), r.expectedWindows(), r.meanBatchSize(), c.batchSize(), c.windowsPerSec(),
+                    r.windowsPerSec() / c.windowsPerSec());
+        }
+        if (!audio.runs().isEmpty()) {
+            double m = audio.medianRatio();
+            out.printf("  audio pipeline / paired engine ceiling, median of %d run(s): %.3f (target >= %.2f: %s)%n",
+                    audio.runs().size(), m, CEILING_TARGET, verdict(m >= CEILING_TARGET));
+        }
     }
 
     private void printCeiling(PrintStream out) {
@@ -410,6 +442,17 @@ public final class BenchReport {
                 "bufferedFramesPerStream", r.bufferedFramesPerStream(),
                 "checkpointBytesPerStream", r.snapshotBytesPerStream(),
                 "heapBytesPerStream", r.heapBytesPerStream())).toList());
+        if (audio != null) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("model", audio.model());
+            a.put("streams", AudioBench.STREAMS);
+            a.put("ceiling", audio.ceiling());
+            a.put("warmUp", run(audio.warmUp()));
+            a.put("runs", audio.runs().stream().map(BenchReport::run).toList());
+            a.put("pairedCeilings", audio.pairedCeilings());
+            a.put("pipelineOverPairedCeiling", audio.ratios());
+            doc.put("audio", a);
+        }
         doc.put("ratios", ratios());
         Map<String, Object> loads = new LinkedHashMap<>();
         load.forEach((part, l) -> loads.put(part, Map.of("seconds", l.seconds(), "selfCores", l.self(),

@@ -2,6 +2,13 @@ package io.avstream.tools.bench;
 
 import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.action.ActionPipeline;
+import io.avstream.deploy.audioevents.AudioEventsOptions;
+import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.ingest.produce.PacedProducer;
+import io.avstream.schemas.AudioChunk;
+import io.avstream.schemas.SampleEncoding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -137,10 +144,11 @@ public final class PipelineBench implements AutoCloseable {
      *
      * @param topic           the topic
      * @param streams         streams in it
-     * @param seconds         seconds of frames per stream (25 fps)
+     * @param seconds         seconds of frames (25 fps) or audio per stream
      * @param expectedWindows full windows in it
+     * @param pipeline        the pipeline that reads it ({@code action} or {@code audio-events})
      */
-    public record Input(String topic, int streams, int seconds, long expectedWindows) {}
+    public record Input(String topic, int streams, int seconds, long expectedWindows, String pipeline) {}
 
     private final LocalBroker kafka;
     /** One Flink MiniCluster for all runs, started with the first: jobs are submitted to it as to a real cluster. */
@@ -188,25 +196,71 @@ public final class PipelineBench implements AutoCloseable {
         String topic = "bench-mocap-" + UUID.randomUUID().toString().substring(0, 8);
         kafka.createTopic(topic, partitions);
         long t0 = System.nanoTime();
-        long frames = write(kafka, topic, streams, seconds);
+        long frames = write(topic, streams, seconds);
         if (log != null) {
             log.printf("  wrote %d frames (%d streams x %d s at 25 fps) in %.1f s%n", frames, streams, seconds,
                     (System.nanoTime() - t0) / 1e9);
         }
         // windows [k, k + 2) s of the whole seconds written; the last, half-filled ones are skipped as sparse
-        return new Input(topic, streams, seconds, (long) streams * (seconds - 1));
+        return new Input(topic, streams, seconds, (long) streams * (seconds - 1), ActionPipeline.NAME);
     }
 
-    private static long write(LocalBroker kafka, String topic, int streams, int seconds) throws IOException {
+    /**
+     * Writes {@code seconds} of audio of {@code streams} streams to a fresh topic with {@code partitions} partitions:
+     * 100 ms chunks of 16 kHz mono s16le, each stream playing {@code clip} in a loop from its own offset, capture
+     * times an hour in the past.
+     */
+    public Input writeAudio(int streams, int seconds, int partitions, short[] clip, PrintStream log) throws IOException {
+        String topic = "bench-audio-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.createTopic(topic, partitions);
+        long t0 = System.nanoTime();
+        int rate = 16_000;
+        int chunk = rate / 10;
+        long baseUs = (System.currentTimeMillis() / 1000 - 3600) * 1_000_000L;
+        AvroCodec<AudioChunk> codec = AvroCodec.forClass(AudioChunk.class);
+        long n = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+            for (int c = 0; c < seconds * 10; c++) {
+                for (int s = 0; s < streams; s++) {
+                    String id = PacedProducer.streamId("bench-audio-", s);
+                    ByteBuffer pcm = ByteBuffer.allocate(chunk * 2).order(ByteOrder.LITTLE_ENDIAN);
+                    long from = (long) s * clip.length / streams + (long) c * chunk;
+                    for (int i = 0; i < chunk; i++) {
+                        pcm.putShort(clip[(int) ((from + i) % clip.length)]);
+                    }
+                    pcm.flip();
+                    AudioChunk a = AudioChunk.newBuilder().setStreamId(id).setSeq(c).setCaptureTimeUs(baseUs + c * 100_000L)
+                            .setSampleRate(rate).setChannels(1).setEncoding(SampleEncoding.PCM_S16LE).setSamples(pcm)
+                            .setAnnotation(null).build();
+                    producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), codec.encode(a)));
+                    n++;
+                }
+            }
+            producer.flush();
+        }
+        if (log != null) {
+            log.printf("  wrote %d audio chunks (%d streams x %d s, 100 ms of 16 kHz mono each) in %.1f s%n", n, streams,
+                    seconds, (System.nanoTime() - t0) / 1e9);
+        }
+        // a window after the first 100 filterbank frames (1.015 s), then one a second
+        return new Input(topic, streams, seconds, (long) streams * (seconds - 1), AudioEventsPipeline.NAME);
+    }
+
+    private Properties producerProperties() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1 << 20));
-        // as the MoCap producer writes: float32 meshes do not compress with lz4 (see MocapKafkaProducer)
+        // as the producers write: PCM and float32 meshes do not compress with lz4 (see MocapKafkaProducer)
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 << 20));
+        return p;
+    }
+
+    private long write(String topic, int streams, int seconds) throws IOException {
+        Properties p = producerProperties();
         AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
         // whole seconds in the past, so that windows align with the frames and none is in the future
         long baseUs = (System.currentTimeMillis() / 1000 - 3600) * 1_000_000L;
@@ -245,8 +299,17 @@ public final class PipelineBench implements AutoCloseable {
         kafka.createTopic(out, 2);
         Map<String, String> pairs = new HashMap<>(settings);
         pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        pairs.put(ActionOptions.TOPIC.key(), input.topic());
-        pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
+        if (input.pipeline().equals(AudioEventsPipeline.NAME)) {
+            if (kind != Kind.PIPELINE) {
+                throw new IllegalArgumentException("the audio-events pipeline has no per-record variant in the bench");
+            }
+            pairs.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
+            pairs.put(AudioEventsOptions.TOPIC.key(), input.topic());
+            pairs.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), out);
+        } else {
+            pairs.put(ActionOptions.TOPIC.key(), input.topic());
+            pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);
+        }
         pairs.put(JobOptions.DEADLETTER_TOPIC.key(), out + "-dead");
         pairs.put(JobOptions.GROUP_ID.key(), out);
         pairs.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), out);
@@ -346,7 +409,10 @@ public final class PipelineBench implements AutoCloseable {
                 emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     Prediction pr = codec.decode(r.value());
-                    byId.putIfAbsent(pr.getPredictionId(), pr);
+                    if (pr.getEvent() == null) {
+                        // a window's prediction (the audio pipeline also writes event records)
+                        byId.putIfAbsent(pr.getPredictionId(), pr);
+                    }
                 }
             }
         }

@@ -93,7 +93,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Stream counts at which the windower's state is measured (default ${DEFAULT-VALUE}).")
     List<Integer> stateStreams;
 
-    @Option(names = "--parts", defaultValue = "ceiling,batcher,state,pipeline,max-batch-1,per-record,trivial", split = ",",
+    @Option(names = "--audio-windows", defaultValue = "240",
+            description = "Windows in the audio-events job's runs (8 streams of 16 kHz audio, a window a second each) "
+                    + "(default ${DEFAULT-VALUE}).")
+    int audioWindows;
+
+    @Option(names = "--parts", defaultValue = "ceiling,batcher,state,pipeline,max-batch-1,per-record,trivial,audio", split = ",",
             description = "What to measure (default ${DEFAULT-VALUE}); the jobs run in this order.")
     List<String> parts;
 
@@ -107,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
         Bench.Settings s = new Bench.Settings(model, windows, batchSizes.stream().mapToInt(Integer::intValue).toArray(),
                 streams, parallelism, workers, intraOpThreads, maxBatch, maxDelay, repetitions, windowsPerRepetition,
                 stateStreams.stream().mapToInt(Integer::intValue).toArray(), parts, settings, jobRuns, trivialWindows,
-                maxWarmUps, brokerInProcess);
+                maxWarmUps, brokerInProcess, audioWindows);
         Bench.run(s, out, json);
         return 0;
     }
