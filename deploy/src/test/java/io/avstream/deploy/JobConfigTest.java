@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.avstream.deploy.action.ActionOptions;
+import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.pipeline.StartingOffsets;
 import io.avstream.models.Engine;
 import io.avstream.sinks.DeliveryMode;
@@ -51,6 +52,19 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--avstream.window.span", "two seconds"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--avstream.window.span");
+    }
+
+    @Test
+    void audioWindowsInFlightHaveTheirOwnLowerDefaultUnlessTheGlobalCapacityIsSet() {
+        JobConfig defaults = JobConfig.fromArgs(new String[] {"--avstream.kafka.bootstrap-servers", "127.0.0.1:9092"});
+        assertThat(defaults.flink().get(AudioEventsOptions.ASYNC_CAPACITY)).isEqualTo(16);
+        assertThat(defaults.flink().get(JobOptions.ASYNC_CAPACITY)).isEqualTo(128);
+        JobConfig global = JobConfig.fromArgs(new String[] {"--avstream.kafka.bootstrap-servers", "127.0.0.1:9092",
+                "--avstream.inference.async-capacity", "64"});
+        assertThat(global.flink().get(AudioEventsOptions.ASYNC_CAPACITY)).isEqualTo(64);
+        JobConfig own = JobConfig.fromArgs(new String[] {"--avstream.kafka.bootstrap-servers", "127.0.0.1:9092",
+                "--avstream.inference.async-capacity", "64", "--avstream.audio-events.async-capacity", "8"});
+        assertThat(own.flink().get(AudioEventsOptions.ASYNC_CAPACITY)).isEqualTo(8);
     }
 
     @Test

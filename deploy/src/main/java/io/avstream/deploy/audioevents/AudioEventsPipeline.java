@@ -133,7 +133,7 @@ public final class AudioEventsPipeline implements Pipeline {
                         new BatchedInference<>(modelRef, AvstreamJob.runtimeOptions(conf), AudioWindow.class, AudioResult.class,
                                 budget.toMillis(), new TranslatorSettings(conf.get(JobOptions.TOP_K))),
                         Math.max(60_000L, 4 * budget.toMillis()), TimeUnit.MILLISECONDS,
-                        conf.get(JobOptions.ASYNC_CAPACITY))
+                        conf.get(AudioEventsOptions.ASYNC_CAPACITY))
                 .name(uid("inference")).uid(uid("inference"));
         DataStream<Prediction> predictions = DataStreamUtils.reinterpretAsKeyedStream(results, r -> r.prediction.getStreamId())
                 .process(new AudioEventTracking(modelRef, conf.get(AudioEventsOptions.IDLE_TIMEOUT).toMillis()))
