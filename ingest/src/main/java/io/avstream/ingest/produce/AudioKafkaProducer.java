@@ -5,19 +5,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.avstream.schemas.AudioChunk;
 import io.avstream.schemas.AvroCodec;
-import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.SampleEncoding;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends many live audio streams to Kafka in real time, as microphones would: each stream plays a mono s16le
@@ -35,13 +26,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class AudioKafkaProducer implements PacedProducer {
-    private static final Logger LOG = LoggerFactory.getLogger(AudioKafkaProducer.class);
+public final class AudioKafkaProducer extends PacedKafkaProducer {
     /** Pacing ticks per chunk: stream starts fall on this grid. */
     static final int TICKS_PER_CHUNK = 10;
     private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
 
-    private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final short[] clip;
     private final int sampleRate;
@@ -55,22 +44,9 @@ public final class AudioKafkaProducer implements PacedProducer {
     /** Per stream: where in the clip its first chunk starts. */
     private final int[] clipOffsets;
     private final AvroCodec<AudioChunk> codec = AvroCodec.forClass(AudioChunk.class);
-    private final Thread thread;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private volatile boolean running;
-    private volatile long behindMicros;
-    private volatile long startUs;
 
     private AudioKafkaProducer(Builder b) {
-        Properties p = new Properties();
-        p.putAll(b.properties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        this.producer = new KafkaProducer<>(p);
+        super(b.bootstrapServers, b.properties, b.chunkMillis * 1000L / TICKS_PER_CHUNK, "audio-producer", "an audio chunk");
         this.topic = b.topic;
         this.clip = b.clip;
         this.sampleRate = b.sampleRate;
@@ -91,8 +67,6 @@ public final class AudioKafkaProducer implements PacedProducer {
             phaseTicks[i] = Math.min(ticksPerSecond - 1, (int) Math.floor(u * ticksPerSecond));
             clipOffsets[i] = random.nextInt(clip.length);
         }
-        this.thread = new Thread(this::loop, "audio-producer");
-        this.thread.setDaemon(true);
     }
 
     public static Builder builder() {
@@ -100,15 +74,8 @@ public final class AudioKafkaProducer implements PacedProducer {
     }
 
     @Override
-    public void start() {
-        running = true;
-        startUs = EpochMicros.now();
-        thread.start();
-    }
-
-    @Override
     public long streamStartUs(int i) {
-        return startUs + phaseTicks[i] * tickUs;
+        return startUs() + phaseTicks[i] * tickUs;
     }
 
     /** The chunks' length, microseconds. */
@@ -116,30 +83,18 @@ public final class AudioKafkaProducer implements PacedProducer {
         return chunkUs;
     }
 
-    private void loop() {
-        long t0 = System.nanoTime();
-        for (long k = 1; running; k++) {
-            long waitNs = t0 + k * tickUs * 1000L - System.nanoTime();
-            if (waitNs > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(waitNs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            } else {
-                behindMicros = -waitNs / 1000L;
-            }
-            for (int i = 0; i < ids.length && running; i++) {
-                long since = k - phaseTicks[i];
-                if (since > 0 && since % TICKS_PER_CHUNK == 0) {
-                    send(i, since / TICKS_PER_CHUNK - 1);
-                }
+    /** The chunk of every stream whose last sample was captured by this tick. */
+    @Override
+    void tick(long k) {
+        for (int i = 0; i < ids.length && running(); i++) {
+            long since = k - phaseTicks[i];
+            if (since > 0 && since % TICKS_PER_CHUNK == 0) {
+                send(i, since / TICKS_PER_CHUNK - 1);
             }
         }
     }
 
-    /** Sends chunk {@code seq} of stream {@code i}, whose last sample was captured just now. */
+    /** Sends chunk {@code seq} of stream {@code i}. */
     private void send(int i, long seq) {
         ByteBuffer pcm = ByteBuffer.allocate(chunkSamples * 2).order(ByteOrder.LITTLE_ENDIAN);
         long from = (clipOffsets[i] + seq * chunkSamples) % clip.length;
@@ -157,45 +112,7 @@ public final class AudioKafkaProducer implements PacedProducer {
                 .setSamples(pcm)
                 .setAnnotation(null)
                 .build();
-        producer.send(new ProducerRecord<>(topic, keys[i], codec.encode(chunk)), (md, err) -> {
-            if (err != null) {
-                if (failed.incrementAndGet() == 1) {
-                    LOG.warn("sending an audio chunk failed: {}", err.toString());
-                }
-            } else {
-                sent.incrementAndGet();
-            }
-        });
-    }
-
-    @Override
-    public long sent() {
-        return sent.get();
-    }
-
-    /** Chunks the broker refused. */
-    public long failed() {
-        return failed.get();
-    }
-
-    @Override
-    public long behindMicros() {
-        return behindMicros;
-    }
-
-    @Override
-    public void stop() throws InterruptedException {
-        running = false;
-        if (thread.isAlive()) {
-            thread.join(10_000);
-        }
-        producer.flush();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
-        producer.close();
+        send(topic, keys[i], codec.encode(chunk));
     }
 
     /** Builder; {@code set*} required, {@code opt*} optional. */
@@ -256,15 +173,7 @@ public final class AudioKafkaProducer implements PacedProducer {
         }
 
         public AudioKafkaProducer build() {
-            if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                throw new IllegalArgumentException("bootstrap servers are required: call setBootstrapServers(\"host:port\")");
-            }
-            if (topic == null || topic.isBlank()) {
-                throw new IllegalArgumentException("a topic is required: call setTopic(name)");
-            }
-            if (streams <= 0) {
-                throw new IllegalArgumentException("streams must be positive, got " + streams);
-            }
+            requireTarget(bootstrapServers, topic, streams);
             if (clip == null || clip.length == 0 || sampleRate < 1) {
                 throw new IllegalArgumentException("a clip of at least one sample and its sample rate are required: call setClip");
             }

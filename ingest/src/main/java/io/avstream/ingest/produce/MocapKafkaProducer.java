@@ -6,24 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.avstream.ingest.synthetic.SyntheticActor;
 import io.avstream.schemas.AvroCodec;
-import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.LengthUnit;
 import io.avstream.schemas.LengthUnits;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.SchemaReleases;
 import io.avstream.schemas.UpAxis;
 import io.avstream.schemas.VertexLayout;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends synthetic MoCap streams to Kafka in real time: one {@link SyntheticActor} per stream, all
@@ -41,39 +32,20 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class MocapKafkaProducer implements PacedProducer {
-    private static final Logger LOG = LoggerFactory.getLogger(MocapKafkaProducer.class);
-
-    private final KafkaProducer<byte[], byte[]> producer;
+public final class MocapKafkaProducer extends PacedKafkaProducer {
     private final String topic;
     private final List<SyntheticActor> actors;
     private final List<byte[]> keys;
-    private final double fps;
-    private final Thread thread;
+    private final long periodUs;
     private final AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
     private final String schemaRelease;
     private final UpAxis upAxis;
     private final LengthUnit lengthUnit;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private volatile boolean running;
-    private volatile long behindMicros;
-    private volatile long startUs;
 
     private MocapKafkaProducer(Builder b) {
-        Properties p = new Properties();
-        p.putAll(b.properties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        // float32 vertex payloads do not compress with lz4 (0.1 % smaller, measured on the synthetic actors; zstd and
-        // gzip save 10 %): compression would only cost the producer, the broker and every consumer CPU
-        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        this.producer = new KafkaProducer<>(p);
+        super(b.bootstrapServers, b.properties, Math.round(1_000_000.0 / b.fps), "mocap-producer", "a frame");
         this.topic = b.topic;
-        this.fps = b.fps;
+        this.periodUs = Math.round(1_000_000.0 / b.fps);
         this.schemaRelease = b.schemaRelease;
         this.upAxis = b.upAxis;
         this.lengthUnit = b.lengthUnit;
@@ -84,8 +56,6 @@ public final class MocapKafkaProducer implements PacedProducer {
             actors.add(SyntheticActor.builder().setStreamId(id).setSeed(b.seed * 1_000_003L + i).optFps(b.fps).build());
             keys.add(id.getBytes(StandardCharsets.UTF_8));
         }
-        this.thread = new Thread(this::loop, "mocap-producer");
-        this.thread.setDaemon(true);
     }
 
     /** The id of the i-th stream of a producer with this stream prefix: the prefix and i in four digits. */
@@ -97,43 +67,14 @@ public final class MocapKafkaProducer implements PacedProducer {
         return new Builder();
     }
 
+    /** Every actor's next frame, captured at this tick. */
     @Override
-    public void start() {
-        running = true;
-        startUs = EpochMicros.now();
-        thread.start();
-    }
-
-    private void loop() {
-        long periodUs = Math.round(1_000_000.0 / fps);
-        long t0 = System.nanoTime();
-        for (long k = 0; running; k++) {
-            long dueNs = t0 + k * periodUs * 1000L;
-            long waitNs = dueNs - System.nanoTime();
-            if (waitNs > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(waitNs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            } else {
-                behindMicros = -waitNs / 1000L;
-            }
-            long captureUs = startUs + k * periodUs;
-            for (int i = 0; i < actors.size() && running; i++) {
-                SyntheticActor.Frame f = actors.get(i).next();
-                MocapFrame frame = SyntheticFrames.of(actors.get(i), f, captureUs, upAxis, lengthUnit);
-                producer.send(new ProducerRecord<>(topic, null, null, keys.get(i), codec.encodeAs(schemaRelease, frame)), (md, err) -> {
-                    if (err != null) {
-                        if (failed.incrementAndGet() == 1) {
-                            LOG.warn("sending a frame failed: {}", err.toString());
-                        }
-                    } else {
-                        sent.incrementAndGet();
-                    }
-                });
-            }
+    void tick(long k) {
+        long captureUs = startUs() + k * periodUs;
+        for (int i = 0; i < actors.size() && running(); i++) {
+            SyntheticActor.Frame f = actors.get(i).next();
+            MocapFrame frame = SyntheticFrames.of(actors.get(i), f, captureUs, upAxis, lengthUnit);
+            send(topic, keys.get(i), codec.encodeAs(schemaRelease, frame));
         }
     }
 
@@ -165,42 +106,17 @@ public final class MocapKafkaProducer implements PacedProducer {
     /** Every stream's first frame is captured when the producer starts. */
     @Override
     public long streamStartUs(int i) {
-        return startUs;
+        return startUs();
     }
 
     /** Frames acknowledged by the broker. */
     public long framesSent() {
-        return sent.get();
-    }
-
-    @Override
-    public long sent() {
-        return sent.get();
+        return sent();
     }
 
     /** Frames the broker refused. */
     public long framesFailed() {
-        return failed.get();
-    }
-
-    @Override
-    public long behindMicros() {
-        return behindMicros;
-    }
-
-    @Override
-    public void stop() throws InterruptedException {
-        running = false;
-        if (thread.isAlive()) {
-            thread.join(10_000);
-        }
-        producer.flush();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
-        producer.close();
+        return failed();
     }
 
     /** Builder; {@code set*} required, {@code opt*} optional. */
@@ -271,15 +187,7 @@ public final class MocapKafkaProducer implements PacedProducer {
         }
 
         public MocapKafkaProducer build() {
-            if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                throw new IllegalArgumentException("bootstrap servers are required: call setBootstrapServers(\"host:port\")");
-            }
-            if (topic == null || topic.isBlank()) {
-                throw new IllegalArgumentException("a topic is required: call setTopic(name)");
-            }
-            if (streams <= 0) {
-                throw new IllegalArgumentException("streams must be positive, got " + streams);
-            }
+            requireTarget(bootstrapServers, topic, streams);
             if (!(fps > 0 && fps <= 1000)) {
                 throw new IllegalArgumentException("fps must be in (0, 1000], got " + fps);
             }
