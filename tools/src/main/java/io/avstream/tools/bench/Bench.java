@@ -98,26 +98,32 @@ public final class Bench {
         RuntimeOptions sessionOptions = RuntimeOptions.builder().optEngine(engine)
                 .optIntraOpThreads(s.intraOpThreads()).build();
         BenchReport report = new BenchReport();
-        report.settings.put("model", pkg.id() + " (" + s.model() + ")");
+        // the MoCap model's and jobs' settings only where a MoCap part runs (the audio part prints its own)
+        boolean mocap = s.parts().stream().anyMatch(p -> !p.equals("audio"));
+        if (mocap) {
+            report.settings.put("model", pkg.id() + " (" + s.model() + ")");
+        }
         report.settings.put("engine", engine.id());
         report.settings.put("intra-op threads", s.intraOpThreads());
         report.settings.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
-        report.settings.put("ceiling sessions", s.workers() + " (one thread each, run at once) and 1");
-        report.settings.put("job", "parallelism " + s.parallelism() + ", " + s.streams() + " streams x " + s.seconds()
-                + " s, batcher workers " + s.workers() + ", maxBatch " + s.maxBatch() + ", maxDelay " + s.maxDelay().toMillis()
-                + " ms, at-least-once, bounded source");
+        report.settings.put("ceiling sessions", s.workers() + " (one thread each, run at once)" + (mocap ? " and 1" : ""));
+        report.settings.put("job", "parallelism " + s.parallelism() + (mocap ? ", " + s.streams() + " MoCap streams x "
+                + s.seconds() + " s" : "") + ", batcher workers " + s.workers() + ", maxBatch " + s.maxBatch() + ", maxDelay "
+                + s.maxDelay().toMillis() + " ms, at-least-once, bounded source");
         if (!s.jobSettings().isEmpty()) {
             report.settings.put("job settings", s.jobSettings());
         }
         report.ceilingSessions = s.workers();
         report.modelFlopsPerWindow = ModelFlops.perWindow(pkg).orElse(Double.NaN);
-        report.settings.put("FLOPs per window", Double.isNaN(report.modelFlopsPerWindow)
-                ? "not counted for this model.onnx (" + ModelFlops.RESOURCE + "; /usr/bin/python3 models/python/"
-                        + "make_bench_models.py counts stmt-small)"
-                : String.format("%.3f GFLOP (2 x multiply-adds of %s; elementwise operators not counted)",
-                        report.modelFlopsPerWindow / 1e9, ModelFlops.counted()));
+        if (mocap) {
+            report.settings.put("FLOPs per window", Double.isNaN(report.modelFlopsPerWindow)
+                    ? "not counted for this model.onnx (" + ModelFlops.RESOURCE + "; /usr/bin/python3 models/python/"
+                            + "make_bench_models.py counts stmt-small)"
+                    : String.format("%.3f GFLOP (2 x multiply-adds of %s; elementwise operators not counted)",
+                            report.modelFlopsPerWindow / 1e9, ModelFlops.counted()));
+        }
         long t0 = System.nanoTime();
 
         if (s.parts().contains("ceiling")) {
