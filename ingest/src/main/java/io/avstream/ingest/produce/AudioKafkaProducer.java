@@ -36,7 +36,6 @@ public final class AudioKafkaProducer extends PacedKafkaProducer {
     private final int sampleRate;
     private final int chunkSamples;
     private final long chunkUs;
-    private final long tickUs;
     private final String[] ids;
     private final byte[][] keys;
     /** Per stream: its start on the tick grid, in ticks after the producer's start. */
@@ -52,8 +51,7 @@ public final class AudioKafkaProducer extends PacedKafkaProducer {
         this.sampleRate = b.sampleRate;
         this.chunkSamples = (int) ((long) b.chunkMillis * b.sampleRate / 1000);
         this.chunkUs = b.chunkMillis * 1000L;
-        this.tickUs = chunkUs / TICKS_PER_CHUNK;
-        int ticksPerSecond = (int) (1_000_000L / tickUs);
+        int ticksPerSecond = (int) (1_000_000L / periodUs());
         this.ids = new String[b.streams];
         this.keys = new byte[b.streams][];
         this.phaseTicks = new int[b.streams];
@@ -75,12 +73,7 @@ public final class AudioKafkaProducer extends PacedKafkaProducer {
 
     @Override
     public long streamStartUs(int i) {
-        return startUs() + phaseTicks[i] * tickUs;
-    }
-
-    /** The chunks' length, microseconds. */
-    public long chunkMicros() {
-        return chunkUs;
+        return startUs() + phaseTicks[i] * periodUs();
     }
 
     /** The chunk of every stream whose last sample was captured by this tick. */
@@ -96,23 +89,34 @@ public final class AudioKafkaProducer extends PacedKafkaProducer {
 
     /** Sends chunk {@code seq} of stream {@code i}. */
     private void send(int i, long seq) {
-        ByteBuffer pcm = ByteBuffer.allocate(chunkSamples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        long from = (clipOffsets[i] + seq * chunkSamples) % clip.length;
-        for (int n = 0; n < chunkSamples; n++) {
-            pcm.putShort(clip[(int) ((from + n) % clip.length)]);
+        AudioChunk chunk = clipChunk(ids[i], seq, streamStartUs(i) + seq * chunkUs, clip,
+                clipOffsets[i] + seq * chunkSamples, chunkSamples, sampleRate);
+        send(topic, keys[i], codec.encode(chunk));
+    }
+
+    /**
+     * Chunk {@code seq} of a mono s16le stream that plays {@code clip} in a loop: {@code samples} samples from clip
+     * position {@code from} (wrapping), its first sample captured at {@code captureUs}.
+     */
+    public static AudioChunk clipChunk(String streamId, long seq, long captureUs, short[] clip, long from, int samples,
+            int sampleRate) {
+        ByteBuffer pcm = ByteBuffer.allocate(samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        int at = (int) Math.floorMod(from, (long) clip.length);
+        for (int n = 0; n < samples; n++) {
+            pcm.putShort(clip[at]);
+            at = at + 1 == clip.length ? 0 : at + 1;
         }
         pcm.flip();
-        AudioChunk chunk = AudioChunk.newBuilder()
-                .setStreamId(ids[i])
+        return AudioChunk.newBuilder()
+                .setStreamId(streamId)
                 .setSeq(seq)
-                .setCaptureTimeUs(streamStartUs(i) + seq * chunkUs)
+                .setCaptureTimeUs(captureUs)
                 .setSampleRate(sampleRate)
                 .setChannels(1)
                 .setEncoding(SampleEncoding.PCM_S16LE)
                 .setSamples(pcm)
                 .setAnnotation(null)
                 .build();
-        send(topic, keys[i], codec.encode(chunk));
     }
 
     /** Builder; {@code set*} required, {@code opt*} optional. */

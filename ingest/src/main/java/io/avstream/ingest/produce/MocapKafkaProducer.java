@@ -36,7 +36,6 @@ public final class MocapKafkaProducer extends PacedKafkaProducer {
     private final String topic;
     private final List<SyntheticActor> actors;
     private final List<byte[]> keys;
-    private final long periodUs;
     private final AvroCodec<MocapFrame> codec = AvroCodec.forClass(MocapFrame.class);
     private final String schemaRelease;
     private final UpAxis upAxis;
@@ -45,7 +44,6 @@ public final class MocapKafkaProducer extends PacedKafkaProducer {
     private MocapKafkaProducer(Builder b) {
         super(b.bootstrapServers, b.properties, Math.round(1_000_000.0 / b.fps), "mocap-producer", "a frame");
         this.topic = b.topic;
-        this.periodUs = Math.round(1_000_000.0 / b.fps);
         this.schemaRelease = b.schemaRelease;
         this.upAxis = b.upAxis;
         this.lengthUnit = b.lengthUnit;
@@ -70,7 +68,7 @@ public final class MocapKafkaProducer extends PacedKafkaProducer {
     /** Every actor's next frame, captured at this tick. */
     @Override
     void tick(long k) {
-        long captureUs = startUs() + k * periodUs;
+        long captureUs = startUs() + k * periodUs();
         for (int i = 0; i < actors.size() && running(); i++) {
             SyntheticActor.Frame f = actors.get(i).next();
             MocapFrame frame = SyntheticFrames.of(actors.get(i), f, captureUs, upAxis, lengthUnit);

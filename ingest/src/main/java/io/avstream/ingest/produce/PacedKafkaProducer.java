@@ -69,6 +69,11 @@ abstract class PacedKafkaProducer implements PacedProducer {
     /** Sends what is due at tick {@code k} (from 0, at {@link #startUs()} + k x period); stops early once stopped. */
     abstract void tick(long k);
 
+    /** The ticks' period, microseconds. */
+    final long periodUs() {
+        return periodUs;
+    }
+
     /** When the producer started, epoch microseconds. */
     final long startUs() {
         return startUs;

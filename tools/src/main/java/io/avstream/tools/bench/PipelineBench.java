@@ -4,11 +4,9 @@ import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.action.ActionPipeline;
 import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.ingest.produce.AudioKafkaProducer;
 import io.avstream.ingest.produce.PacedProducer;
 import io.avstream.schemas.AudioChunk;
-import io.avstream.schemas.SampleEncoding;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -223,15 +221,8 @@ public final class PipelineBench implements AutoCloseable {
             for (int c = 0; c < seconds * 10; c++) {
                 for (int s = 0; s < streams; s++) {
                     String id = PacedProducer.streamId("bench-audio-", s);
-                    ByteBuffer pcm = ByteBuffer.allocate(chunk * 2).order(ByteOrder.LITTLE_ENDIAN);
-                    long from = (long) s * clip.length / streams + (long) c * chunk;
-                    for (int i = 0; i < chunk; i++) {
-                        pcm.putShort(clip[(int) ((from + i) % clip.length)]);
-                    }
-                    pcm.flip();
-                    AudioChunk a = AudioChunk.newBuilder().setStreamId(id).setSeq(c).setCaptureTimeUs(baseUs + c * 100_000L)
-                            .setSampleRate(rate).setChannels(1).setEncoding(SampleEncoding.PCM_S16LE).setSamples(pcm)
-                            .setAnnotation(null).build();
+                    AudioChunk a = AudioKafkaProducer.clipChunk(id, c, baseUs + c * 100_000L, clip,
+                            (long) s * clip.length / streams + (long) c * chunk, chunk, rate);
                     producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), codec.encode(a)));
                     n++;
                 }

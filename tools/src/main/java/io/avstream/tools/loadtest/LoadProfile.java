@@ -2,6 +2,7 @@ package io.avstream.tools.loadtest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Properties;
 
 import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.action.ActionOptions;
@@ -18,7 +19,6 @@ import io.avstream.schemas.AudioChunk;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.MocapFrame;
-import io.avstream.schemas.SampleEncoding;
 import io.avstream.tools.cli.KnownEvents;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -66,7 +66,7 @@ abstract class LoadProfile {
 
     /** A producer of {@code streams} streams named {@code <prefix>NNNN}, not started. */
     abstract PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
-            java.util.Properties properties);
+            Properties properties);
 
     /** Key + value bytes of one input record of a stream named with {@code prefix}, before compression. */
     abstract double recordBytes(String prefix);
@@ -117,7 +117,7 @@ abstract class LoadProfile {
 
         @Override
         PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
-                java.util.Properties properties) {
+                Properties properties) {
             return MocapKafkaProducer.builder().setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams)
                     .optStreamPrefix(prefix).optSeed(seed).optFps(fps).optProperties(properties).build();
         }
@@ -206,7 +206,7 @@ abstract class LoadProfile {
 
         @Override
         PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
-                java.util.Properties properties) {
+                Properties properties) {
             return AudioKafkaProducer.builder().setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams)
                     .setClip(clip(), SAMPLE_RATE).optChunkMillis(CHUNK_MS).optStreamPrefix(prefix).optSeed(seed)
                     .optProperties(properties).build();
@@ -214,9 +214,9 @@ abstract class LoadProfile {
 
         @Override
         double recordBytes(String prefix) {
-            AudioChunk chunk = AudioChunk.newBuilder().setStreamId(prefix + "a-0000").setSeq(0).setCaptureTimeUs(EpochMicros.now())
-                    .setSampleRate(SAMPLE_RATE).setChannels(1).setEncoding(SampleEncoding.PCM_S16LE)
-                    .setSamples(java.nio.ByteBuffer.allocate(SAMPLE_RATE * CHUNK_MS / 1000 * 2)).setAnnotation(null).build();
+            int samples = SAMPLE_RATE * CHUNK_MS / 1000;
+            AudioChunk chunk = AudioKafkaProducer.clipChunk(prefix + "a-0000", 0, EpochMicros.now(), new short[samples], 0,
+                    samples, SAMPLE_RATE);
             return AvroCodec.forClass(AudioChunk.class).encode(chunk).length
                     + chunk.getStreamId().toString().getBytes(StandardCharsets.UTF_8).length;
         }

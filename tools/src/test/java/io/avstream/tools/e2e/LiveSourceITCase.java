@@ -39,8 +39,6 @@ class LiveSourceITCase {
     @RegisterExtension
     static final InProcessKafka KAFKA = new InProcessKafka();
 
-
-
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

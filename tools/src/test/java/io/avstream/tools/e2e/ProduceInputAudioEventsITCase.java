@@ -53,8 +53,6 @@ class ProduceInputAudioEventsITCase {
     @RegisterExtension
     static final InProcessKafka KAFKA = new InProcessKafka();
 
-
-
     @Test
     void taggedStreamsOfAMediaFileEqualOfflineAtTheFilesRateAndAt44kStereo(@TempDir Path dir) throws Exception {
         assumeTrue(Ffmpeg.available(), "no ffmpeg on this machine (.ci/run installs it)");
