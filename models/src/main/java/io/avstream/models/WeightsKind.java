@@ -10,7 +10,12 @@ public enum WeightsKind {
     /** Trained here on synthetic data only. */
     SYNTHETIC_TRAINED("synthetic-trained"),
     /** Converted from the authors' published checkpoint. */
-    OFFICIAL_CONVERTED("official-converted");
+    OFFICIAL_CONVERTED("official-converted"),
+    /**
+     * The authors' published, pretrained weights, unmodified, as a package of theirs or a redistribution
+     * ships them (its name, version, file and licence in the manifest's provenance).
+     */
+    OFFICIAL_PRETRAINED("official-pretrained");
 
     private final String id;
 
