@@ -7,18 +7,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.avstream.operators.audio.AudioClock;
 import io.avstream.operators.audio.FbankStream;
 
 /**
  * Follows one audio stream, chunk after chunk in time order, and cuts the model's windows from it; plain
  * code (no Flink) whose whole memory is an {@link AudioStreamState}, used by {@link AudioFrontEnd} per key.
  *
- * <p>The stream's clock is its samples: the first chunk's capture time, then one sample period per sample.
- * A chunk whose timestamp lies more than the jitter after where the samples put it opens a gap: up to
- * {@link AudioWindowSpec#maxGapFillUs()} it is filled with silence (the stream's times stay right), a longer
- * one (or a change of sample rate) ends the stream and starts it anew at the chunk. A chunk that starts more
- * than the jitter before that point overlaps audio already taken: its overlapping samples are dropped. The
- * samples are converted to the filterbank's rate and framed once as they arrive ({@link FbankStream}); the
+ * <p>The stream's clock is its samples ({@link AudioClock}): gaps up to {@link AudioWindowSpec#maxGapFillUs()}
+ * are filled with silence, a longer one (or a change of sample rate) ends the stream and starts it anew at the
+ * chunk, and samples of a chunk that overlap audio already taken are dropped. The samples are converted to the filterbank's rate and framed once as they arrive ({@link FbankStream}); the
  * newest window's frames are kept in a ring, and a window is cut when {@link AudioWindowSpec#windowEndsAt}
  * says so. The windows of a stream fed in any chunking equal {@link #offline} over its samples at once.
  */
@@ -42,10 +40,12 @@ public final class AudioStream implements Serializable {
 
     private final AudioWindowSpec spec;
     private final FbankStream fbank;
+    private final AudioClock clock;
 
     public AudioStream(AudioWindowSpec spec, FbankStream fbank) {
         this.spec = spec;
         this.fbank = fbank;
+        this.clock = new AudioClock(spec.jitterUs(), spec.maxGapFillUs());
     }
 
     public AudioWindowSpec spec() {
@@ -63,31 +63,22 @@ public final class AudioStream implements Serializable {
     public AudioStreamState accept(String streamId, AudioStreamState state, PcmBlock block, long nowUs, Listener listener) {
         AudioStreamState s = state;
         float[] samples = block.samples;
-        if (s != null && s.sampleRate != block.sampleRate) {
-            finish(streamId, s, nowUs, listener);
-            listener.restarted("sample rate " + s.sampleRate + " Hz -> " + block.sampleRate + " Hz");
-            s = null;
-        }
         if (s != null) {
-            long expected = s.t0Us + Math.floorDiv(s.samplesIn * 1_000_000L, s.sampleRate);
-            long delta = block.captureUs - expected;
-            if (delta > spec.jitterUs()) {
-                if (delta <= spec.maxGapFillUs()) {
-                    feed(streamId, s, new float[(int) Math.round(delta * (double) s.sampleRate / 1e6)], null, nowUs, listener);
-                    listener.gapFilled(delta);
-                } else {
-                    finish(streamId, s, nowUs, listener);
-                    listener.restarted("gap of " + delta / 1000 + " ms");
-                    s = null;
-                }
-            } else if (delta < -spec.jitterUs()) {
-                long drop = Math.round(-delta * (double) s.sampleRate / 1e6);
-                if (drop >= samples.length) {
+            AudioClock.Placement p = clock.place(s.sampleRate, s.t0Us, s.samplesIn, block.sampleRate, block.captureUs);
+            if (p.restart() != null) {
+                finish(streamId, s, nowUs, listener);
+                listener.restarted(p.restart());
+                s = null;
+            } else if (p.fillSamples() > 0) {
+                feed(streamId, s, new float[(int) p.fillSamples()], null, nowUs, listener);
+                listener.gapFilled(p.gapUs());
+            } else if (p.dropSamples() > 0) {
+                if (p.dropSamples() >= samples.length) {
                     listener.overlapDropped(samples.length);
                     return s;
                 }
-                samples = Arrays.copyOfRange(samples, (int) drop, samples.length);
-                listener.overlapDropped((int) drop);
+                samples = Arrays.copyOfRange(samples, (int) p.dropSamples(), samples.length);
+                listener.overlapDropped((int) p.dropSamples());
             }
         }
         if (s == null) {
