@@ -70,7 +70,11 @@ public final class Bench {
 
     /** The parts, in the order they run. */
     public static final List<String> PARTS = List.of("ceiling", "batcher", "state", "pipeline", "max-batch-1",
-            "per-record", "trivial", "audio");
+            "per-record", "trivial", "audio", "vad");
+
+    /** Stream counts of the voice-activity part, and seconds of audio per stream. */
+    static final int[] VAD_STREAMS = {1, 8, 32};
+    static final double VAD_SECONDS = 10;
 
     /** The nearly free model with stmt-small's signature that the trivial-model job runs. */
     public static final String TRIVIAL_MODEL = "classpath:bench-trivial-action";
@@ -98,8 +102,8 @@ public final class Bench {
         RuntimeOptions sessionOptions = RuntimeOptions.builder().optEngine(engine)
                 .optIntraOpThreads(s.intraOpThreads()).build();
         BenchReport report = new BenchReport();
-        // the MoCap model's and jobs' settings only where a MoCap part runs (the audio part prints its own)
-        boolean mocap = s.parts().stream().anyMatch(p -> !p.equals("audio"));
+        // the MoCap model's and jobs' settings only where a MoCap part runs (the audio parts print their own)
+        boolean mocap = s.parts().stream().anyMatch(p -> !p.equals("audio") && !p.equals("vad"));
         if (mocap) {
             report.settings.put("model", pkg.id() + " (" + s.model() + ")");
         }
@@ -184,6 +188,11 @@ public final class Bench {
             MachineLoad load = MachineLoad.now();
             report.audio = AudioBench.run(s, sessionOptions, jobSettings(s), out);
             report.load.put("audio", load.since());
+        }
+        if (s.parts().contains("vad")) {
+            MachineLoad load = MachineLoad.now();
+            report.vad = VadBench.run(VAD_STREAMS, VAD_SECONDS, out);
+            report.load.put("vad", load.since());
         }
         report.settings.put("bench time", String.format("%.0f s", (System.nanoTime() - t0) / 1e9));
         report.print(out);

@@ -55,6 +55,8 @@ public final class BenchReport {
     List<StateFootprint.Result> state;
     /** The audio part, or null when not run. */
     AudioBench.Result audio;
+    /** The voice-activity part, or null when not run. */
+    VadBench.Result vad;
     final Map<String, MachineLoad.Interval> load = new LinkedHashMap<>();
 
     /** The report's number of a job part. */
@@ -166,6 +168,10 @@ public final class BenchReport {
             r.put("audioPipelineOverPairedCeiling", audio.medianRatio());
             r.put("audioEngineBatchingGain", batchingGain(audio.ceiling()));
         }
+        if (vad != null && !vad.points().isEmpty()) {
+            VadBench.Point most = vad.points().get(vad.points().size() - 1);
+            r.put("vadBatchedOverOneAtATime", most.gain());
+        }
         return r;
     }
 
@@ -217,6 +223,9 @@ public final class BenchReport {
         if (audio != null) {
             printAudio(out);
         }
+        if (vad != null) {
+            printVad(out);
+        }
         printLoad(out);
     }
 
@@ -240,6 +249,18 @@ public final class BenchReport {
             double m = audio.medianRatio();
             out.printf("  audio pipeline / paired engine ceiling, median of %d run(s): %.3f (target >= %.2f: %s)%n",
                     audio.runs().size(), m, CEILING_TARGET, verdict(m >= CEILING_TARGET));
+        }
+    }
+
+    private void printVad(PrintStream out) {
+        out.println();
+        out.printf("(8) voice activity: %s, 512-sample chunks at 16 kHz, 250 ms slices; CPU of the whole process per "
+                + "second of one stream's audio%n", vad.model());
+        out.printf("%8s %12s %20s %12s %22s %10s %16s%n", "streams", "s/stream", "batched CPU ms/s", "mean batch",
+                "one at a time CPU ms/s", "gain", "streams per core");
+        for (VadBench.Point p : vad.points()) {
+            out.printf("%8d %12.0f %20.2f %12.1f %22.2f %9.2fx %16.0f%n", p.streams(), p.streamSeconds(), p.batchedCpuMs(),
+                    p.meanBatch(), p.aloneCpuMs(), p.gain(), p.streamsPerCore());
         }
     }
 
@@ -452,6 +473,9 @@ public final class BenchReport {
             a.put("pairedCeilings", audio.pairedCeilings());
             a.put("pipelineOverPairedCeiling", audio.ratios());
             doc.put("audio", a);
+        }
+        if (vad != null) {
+            doc.put("vad", Map.of("model", vad.model(), "points", vad.points()));
         }
         doc.put("ratios", ratios());
         Map<String, Object> loads = new LinkedHashMap<>();
