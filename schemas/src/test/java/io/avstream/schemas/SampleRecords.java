@@ -123,6 +123,32 @@ final class SampleRecords {
         .build();
   }
 
+  /** A speech record of schema release v4: transcript, words with times, emotions, the speaker's match and label. */
+  static Prediction speechPrediction() {
+    return Prediction.newBuilder(minimalPrediction())
+        .setPredictionId("mic-1/speech/" + WINDOW_END_US + "/speech-small@0.1.0")
+        .setStreamId("mic-1")
+        .setTask("speech")
+        .setText("turn left")
+        .setLabels(List.of(new Label(0, "neutral", 0.8f, null), new Label(1, "happy", 0.1f, null)))
+        .setEmbedding(ByteBuffer.wrap(new byte[] {0, 0, (byte) 0x80, 0x3f}))
+        .setSpeaker(new SpeakerMatch("alice", 0.42f, false))
+        .setSpeech(new SpeechDetail(true, WINDOW_START_US + 30_000, WINDOW_END_US - 30_000,
+            List.of(new Word("turn", WINDOW_START_US + 40_000, WINDOW_START_US + 300_000),
+                new Word("left", WINDOW_START_US + 360_000, WINDOW_START_US + 700_000)), "speaker-2"))
+        .build();
+  }
+
+  /** An enrolment by voice (release v4): a clip instead of an embedding. */
+  static SpeakerEnrolment voiceEnrolment() {
+    return SpeakerEnrolment.newBuilder(speakerEnrolment())
+        .setSpeakerId("bob")
+        .setEmbedding(ByteBuffer.allocate(0))
+        .setAudio(ByteBuffer.wrap(new byte[] {1, 0, -1, -1, 0, 0}))
+        .setAudioSampleRate(16_000)
+        .build();
+  }
+
   static SpeakerEnrolment speakerEnrolment() {
     return SpeakerEnrolment.newBuilder()
         .setSpeakerId("alice")
@@ -152,7 +178,7 @@ final class SampleRecords {
   /** One record of every topic type, with the minimal prediction as well. */
   static List<SpecificRecordBase> all() {
     return List.of(mocapFrame(), audioChunk(), videoFrame(), prediction(), minimalPrediction(),
-        audioEventPrediction(), speakerEnrolment(), deadLetter());
+        audioEventPrediction(), speechPrediction(), speakerEnrolment(), voiceEnrolment(), deadLetter());
   }
 
   /** Simple names of the records that travel on a topic, i.e. those released as standalone files. */
