@@ -13,7 +13,11 @@ public enum ReasonCode {
   BAD_TIMESTAMP("timestamp negative, before the configured floor, or too far in the future"),
   BAD_SEQUENCE("sequence number negative"),
   UNSUPPORTED_FORMAT("sample rate, channel count or encoding the job cannot use"),
-  CORRUPT_MEDIA("media payload cannot be decoded, e.g. a broken JPEG");
+  CORRUPT_MEDIA("media payload cannot be decoded, e.g. a broken JPEG"),
+  NOT_NORMALISED("a speaker enrolment's embedding is not L2-normalised"),
+  MODEL_MISMATCH("a speaker enrolment's embedding comes from another speech model than the job's"),
+  UNKNOWN_SPEAKER("a deletion (null value) of a speaker who is not enrolled"),
+  NO_SPEECH("a speaker enrolment by voice whose clip holds no speech");
 
   private final String description;
 

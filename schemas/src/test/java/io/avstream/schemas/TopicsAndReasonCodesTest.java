@@ -52,7 +52,7 @@ class TopicsAndReasonCodesTest {
 
   @Test
   void everyReasonCodeHasADescriptionAndRoundTripsByName() {
-    assertThat(ReasonCode.values()).hasSize(12);
+    assertThat(ReasonCode.values()).hasSize(16);
     for (ReasonCode code : ReasonCode.values()) {
       assertThat(code.description()).isNotBlank();
       assertThat(ReasonCode.valueOf(code.name())).isSameAs(code);
