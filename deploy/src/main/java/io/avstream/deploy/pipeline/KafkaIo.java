@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
 /**
  * The job's Kafka settings that every pipeline shares (bootstrap servers, consumer group, starting
@@ -50,6 +51,24 @@ public final class KafkaIo {
                 .setTopic(topic)
                 .setGroupId(groupId)
                 .optStartingOffsets(startingOffsets.initializer())
+                .optProperties(properties);
+        if (bounded) {
+            source.optBounded(OffsetsInitializer.latest());
+        }
+        return source.build();
+    }
+
+    /**
+     * A source of a compacted directory topic (e.g. the enrolled speakers): read from its beginning when the job starts
+     * without a checkpoint, whatever the job's starting offsets, so that every entry is known; from the checkpoint's
+     * offsets after a restore. Decodes and validates inside the source.
+     */
+    public <T> Source<T, ?, ?> directorySource(KafkaRecordDeserializationSchema<T> deserializer, String topic) {
+        KafkaInputSource.Builder<T> source = KafkaInputSource.builder(deserializer)
+                .setBootstrapServers(bootstrapServers)
+                .setTopic(topic)
+                .setGroupId(groupId)
+                .optStartingOffsets(OffsetsInitializer.earliest())
                 .optProperties(properties);
         if (bounded) {
             source.optBounded(OffsetsInitializer.latest());
