@@ -98,15 +98,22 @@ public final class SpeechPipeline implements Pipeline {
     public static DecodingDeserializer<AudioChunk> audioDeserializer(Configuration conf) {
         AudioChunkDecoder.Limits audio = new AudioChunkDecoder.Limits(conf.get(SpeechOptions.MIN_SAMPLE_RATE),
                 conf.get(SpeechOptions.MAX_SAMPLE_RATE), conf.get(SpeechOptions.MAX_CHANNELS),
-                (int) conf.get(SpeechOptions.MAX_CHUNK).toMillis(), VadStream::supports);
+                (int) conf.get(SpeechOptions.MAX_CHUNK).toMillis(), rates(conf));
         return new DecodingDeserializer<>(new AudioChunkDecoder(audio, limits(conf)));
+    }
+
+    /** The sample rates the pipeline takes: within the configured range, and convertible to 16 kHz. */
+    private static AudioChunkDecoder.RateCheck rates(Configuration conf) {
+        int min = conf.get(SpeechOptions.MIN_SAMPLE_RATE);
+        int max = conf.get(SpeechOptions.MAX_SAMPLE_RATE);
+        return r -> r >= min && r <= max && VadStream.supports(r);
     }
 
     /** The deserializer of the speakers topic, checking enrolments against the job's speech model. */
     public static SpeakerEnrolmentDeserializer speakersDeserializer(Configuration conf) {
         SpeechModel model = SpeechModel.of(ModelRef.of(conf.get(SpeechOptions.MODEL)).load());
         SpeakerEnrolmentDecoder.Limits speech = new SpeakerEnrolmentDecoder.Limits(model.name(), model.version(),
-                model.embeddingSize(), (int) conf.get(SpeechOptions.MAX_ENROLMENT_CLIP).toMillis(), VadStream::supports);
+                model.embeddingSize(), (int) conf.get(SpeechOptions.MAX_ENROLMENT_CLIP).toMillis(), rates(conf));
         return new SpeakerEnrolmentDeserializer(new SpeakerEnrolmentDecoder(speech, limits(conf)));
     }
 

@@ -36,6 +36,15 @@ public final class AudioClock implements Serializable {
      */
     public record Placement(String restart, long fillSamples, long gapUs, long dropSamples) {
         static final Placement IN_PLACE = new Placement(null, 0, 0, 0);
+
+        /** The chunk's samples that do not overlap audio already taken (all of them but the dropped ones; maybe none). */
+        public float[] kept(float[] samples) {
+            if (dropSamples <= 0) {
+                return samples;
+            }
+            return dropSamples >= samples.length ? new float[0]
+                    : java.util.Arrays.copyOfRange(samples, (int) dropSamples, samples.length);
+        }
     }
 
     /**

@@ -69,16 +69,19 @@ public final class AudioStream implements Serializable {
                 finish(streamId, s, nowUs, listener);
                 listener.restarted(p.restart());
                 s = null;
-            } else if (p.fillSamples() > 0) {
-                feed(streamId, s, new float[(int) p.fillSamples()], null, nowUs, listener);
-                listener.gapFilled(p.gapUs());
-            } else if (p.dropSamples() > 0) {
-                if (p.dropSamples() >= samples.length) {
-                    listener.overlapDropped(samples.length);
+            } else {
+                if (p.fillSamples() > 0) {
+                    feed(streamId, s, new float[(int) p.fillSamples()], null, nowUs, listener);
+                    listener.gapFilled(p.gapUs());
+                }
+                float[] kept = p.kept(samples);
+                if (kept.length < samples.length) {
+                    listener.overlapDropped(samples.length - kept.length);
+                }
+                if (kept.length == 0) {
                     return s;
                 }
-                samples = Arrays.copyOfRange(samples, (int) p.dropSamples(), samples.length);
-                listener.overlapDropped((int) p.dropSamples());
+                samples = kept;
             }
         }
         if (s == null) {

@@ -88,16 +88,19 @@ public final class VadStream implements Serializable {
                 finish(streamId, s, nowUs, listener);
                 listener.restarted(p.restart());
                 s = null;
-            } else if (p.fillSamples() > 0) {
-                append(s, new float[(int) p.fillSamples()]);
-                listener.gapFilled(p.gapUs());
-            } else if (p.dropSamples() > 0) {
-                if (p.dropSamples() >= samples.length) {
-                    listener.overlapDropped(samples.length);
+            } else {
+                if (p.fillSamples() > 0) {
+                    append(s, new float[(int) p.fillSamples()]);
+                    listener.gapFilled(p.gapUs());
+                }
+                float[] kept = p.kept(samples);
+                if (kept.length < samples.length) {
+                    listener.overlapDropped(samples.length - kept.length);
+                }
+                if (kept.length == 0) {
                     return s;
                 }
-                samples = Arrays.copyOfRange(samples, (int) p.dropSamples(), samples.length);
-                listener.overlapDropped(p.dropSamples());
+                samples = kept;
             }
         }
         if (s == null) {

@@ -72,6 +72,16 @@ class VoiceActivityOperatorTest {
         return out;
     }
 
+    /** Bursts {@code from} (inclusive) to {@code to} (exclusive) of every stream, into the harness. */
+    static void feed(KeyedOneInputStreamOperatorTestHarness<String, AudioSlice, SpeechSegment> h, Map<String, float[]> streams,
+            int from, int to) throws Exception {
+        for (int k = from; k < to; k++) {
+            for (AudioSlice s : burst(streams, k)) {
+                h.processElement(new StreamRecord<>(s));
+            }
+        }
+    }
+
     static Map<String, List<SpeechSegment>> byStream(List<SpeechSegment> segs) {
         Map<String, List<SpeechSegment>> m = new LinkedHashMap<>();
         for (SpeechSegment s : segs) {
@@ -100,11 +110,7 @@ class VoiceActivityOperatorTest {
             List<SpeechSegment> out = new ArrayList<>();
             try (var h = harness()) {
                 h.open();
-                for (int k = 0; k < bursts; k++) {
-                    for (AudioSlice s : burst(streams, k)) {
-                        h.processElement(new StreamRecord<>(s));
-                    }
-                }
+                feed(h, streams, 0, bursts);
                 h.processWatermark(Long.MAX_VALUE);
                 out.addAll(output(h));
             }
@@ -133,11 +139,7 @@ class VoiceActivityOperatorTest {
         List<SpeechSegment> whole = new ArrayList<>();
         try (var h = harness()) {
             h.open();
-            for (int k = 0; k < bursts; k++) {
-                for (AudioSlice s : burst(streams, k)) {
-                    h.processElement(new StreamRecord<>(s));
-                }
-            }
+            feed(h, streams, 0, bursts);
             h.processWatermark(Long.MAX_VALUE);
             whole.addAll(output(h));
         }
@@ -147,28 +149,18 @@ class VoiceActivityOperatorTest {
         OperatorSubtaskState snapshot;
         try (var h = harness()) {
             h.open();
-            for (int k = 0; k < cut; k++) {
-                for (AudioSlice s : burst(streams, k)) {
-                    h.processElement(new StreamRecord<>(s));
-                }
-            }
+            feed(h, streams, 0, cut);
             h.prepareSnapshotPreBarrier(1); // as the task does before every barrier
             snapshot = h.snapshot(1, 1);
             parts.addAll(output(h));
             // what follows the checkpoint here is lost with the failure
-            for (AudioSlice s : burst(streams, cut)) {
-                h.processElement(new StreamRecord<>(s));
-            }
+            feed(h, streams, cut, cut + 1);
         }
         assertThat(parts).as("no segment complete before the checkpoint").isEmpty();
         try (var h = harness()) {
             h.initializeState(snapshot);
             h.open();
-            for (int k = cut; k < bursts; k++) {
-                for (AudioSlice s : burst(streams, k)) {
-                    h.processElement(new StreamRecord<>(s));
-                }
-            }
+            feed(h, streams, cut, bursts);
             h.processWatermark(Long.MAX_VALUE);
             parts.addAll(output(h));
         }

@@ -2,20 +2,13 @@ package io.avstream.tools.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
-import io.avstream.ingest.capture.MediaCapture;
-import io.avstream.ingest.capture.MediaInput;
-import io.avstream.ingest.capture.MediaKafkaProducer;
 import io.avstream.schemas.AudioEvent;
 import io.avstream.schemas.Prediction;
-import io.avstream.schemas.Topics;
 
 /**
  * The demo's audio: streams that play the bundled recording with known events ({@link KnownEvents}) in a loop, in
@@ -23,56 +16,25 @@ import io.avstream.schemas.Topics;
  * each window's tags and each event as it ends, next to the known event it matches; at the end, the events of each
  * stream's first pass over the recording scored against the known ones.
  */
-final class AudioDemo implements AutoCloseable {
+final class AudioDemo extends LoopedRecordingDemo {
 
-    private final PrintStream out;
-    private final boolean quiet;
     private final KnownEvents known = KnownEvents.bundled();
-    private final Path dir;
-    private final List<String> streams = new ArrayList<>();
-    private final MediaKafkaProducer producer;
-    private final Thread thread;
-    private final PredictionConsumer consumer;
     private final LatencySummary summary = new LatencySummary();
     private final Map<String, List<KnownEvents.Event>> firstPass = new TreeMap<>();
-    private boolean stopped;
 
     AudioDemo(String bootstrapServers, String predictionsTopic, int count, PrintStream out, boolean quiet) throws IOException {
-        this.out = out;
-        this.quiet = quiet;
-        this.dir = Files.createTempDirectory("avstream-demo");
-        Path recording = KnownEvents.copyRecording(dir);
-        List<MediaCapture> captures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String id = "audio-" + i;
-            streams.add(id);
-            captures.add(MediaCapture.builder().setInput(MediaInput.parse(recording.toString())).optStreamId(id)
-                    .optVideo(false).optLoop(true).build());
-        }
-        this.producer = new MediaKafkaProducer(bootstrapServers, Topics.AUDIO, Topics.VIDEO, new Properties());
-        this.consumer = new PredictionConsumer(bootstrapServers, predictionsTopic, new Properties(), this::onPrediction);
-        this.thread = new Thread(() -> {
-            try {
-                producer.run(captures);
-            } catch (MediaCapture.CaptureException e) {
-                out.println("audio capture failed: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-audio");
+        super(bootstrapServers, predictionsTopic, count, "audio-", KnownEvents::copyRecording, out, quiet);
     }
 
+    @Override
     void start() {
-        consumer.start();
-        thread.start();
+        super.start();
         out.printf("playing %d audio streams (a %.0f s recording with %d known events, looped)%n", streams.size(),
                 known.seconds(), known.truth().size());
     }
 
-    private synchronized void onPrediction(Prediction p, long arrivalUs) {
-        if (stopped) {
-            return;
-        }
+    @Override
+    protected void onPrediction(Prediction p, long arrivalUs) {
         AudioEvent e = p.getEvent();
         if (e == null) {
             summary.record(p, arrivalUs);
@@ -99,12 +61,6 @@ final class AudioDemo implements AutoCloseable {
         }
     }
 
-    /** Stops the audio and the printing of its predictions. */
-    synchronized void stop() {
-        producer.stop();
-        stopped = true;
-    }
-
     /** Prints what the audio streams produced. */
     synchronized void finish(double seconds) {
         out.printf("%naudio: sent %d chunks; window predictions:", producer.audioSent());
@@ -115,27 +71,5 @@ final class AudioDemo implements AutoCloseable {
                 out.printf("%s, first pass over the recording: events %s%n", s, known.score(events));
             }
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        producer.stop();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        producer.close();
-        try {
-            consumer.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-        Files.deleteIfExists(dir);
     }
 }

@@ -62,7 +62,17 @@ public final class Cli implements Callable<Integer> {
         }
         sb.append(String.format("%-12s %s-%s ", p.getStreamId(),
                 Clock.hms(p.getWindowStartUs()), Clock.hms(p.getWindowEndUs())));
-        if (!p.getTags().isEmpty()) {
+        if (p.getSpeech() != null) {
+            sb.append(String.format("SPEECH \"%s\"", p.getText()));
+            if (!p.getLabels().isEmpty()) {
+                sb.append(String.format("  %s %.2f", p.getLabels().get(0).getName(), p.getLabels().get(0).getScore()));
+            }
+            if (p.getSpeaker() != null && p.getSpeaker().getAccepted()) {
+                sb.append(String.format("  speaker %s (%.2f)", p.getSpeaker().getSpeakerId(), p.getSpeaker().getScore()));
+            } else if (p.getSpeech().getSpeakerLabel() != null) {
+                sb.append("  ").append(p.getSpeech().getSpeakerLabel());
+            }
+        } else if (!p.getTags().isEmpty()) {
             sb.append("tags ").append(p.getTags().stream().map(l -> String.format("%s %.2f", l.getName(), l.getScore()))
                     .collect(java.util.stream.Collectors.joining(", ")));
         } else if (!p.getLabels().isEmpty()) {

@@ -4,8 +4,12 @@ import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.action.ActionPipeline;
 import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.deploy.speech.SpeechOptions;
+import io.avstream.deploy.speech.SpeechPipeline;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -34,7 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole pipeline in this process: in-process Kafka, Flink MiniCluster, synthetic MoCap actors, "
-                + "audio streams with known events, printing consumers.")
+                + "audio streams with known events, speaking streams, printing consumers.")
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--streams", defaultValue = "8", description = "Concurrent synthetic MoCap streams (default ${DEFAULT-VALUE}).")
@@ -44,6 +48,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Streams playing the bundled recording with known audio events in a loop, in real time, "
                     + "through the audio-events pipeline; 0 runs MoCap only (default ${DEFAULT-VALUE}).")
     int audioStreams;
+
+    @Option(names = "--speech-streams", defaultValue = "1",
+            description = "Streams playing the bundled recording of spoken phrases in a loop, in real time, through the "
+                    + "speech pipeline, transcripts printed as they arrive; 0 runs without speech (default ${DEFAULT-VALUE}).")
+    int speechStreams;
 
     @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to run (default ${DEFAULT-VALUE}).")
@@ -87,8 +96,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();
-        out.printf("avstream demo: %d MoCap streams, %d audio streams, %s, parallelism %d, %s delivery%n", streams,
-                audioStreams, duration, parallelism, delivery);
+        out.printf("avstream demo: %d MoCap streams, %d audio streams, %d speaking streams, %s, parallelism %d, %s "
+                + "delivery%n", streams, audioStreams, speechStreams, duration, parallelism, delivery);
         EmbeddedKafka broker;
         try {
             broker = EmbeddedKafka.start(kafkaPort, Map.of());
@@ -105,11 +114,20 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             kafka.createTopic(Topics.MOCAP, 4);
             kafka.createTopic(Topics.PREDICTIONS_ACTION, 4);
             kafka.createTopic(Topics.DEADLETTER, 1);
-            if (audioStreams > 0) {
+            List<String> pipelines = new ArrayList<>(List.of(ActionPipeline.NAME));
+            if (audioStreams > 0 || speechStreams > 0) {
                 kafka.createTopic(Topics.AUDIO, 4);
-                kafka.createTopic(Topics.PREDICTIONS_AUDIO_EVENTS, 4);
-                pairs.put(JobOptions.PIPELINES.key(), ActionPipeline.NAME + "," + AudioEventsPipeline.NAME);
             }
+            if (audioStreams > 0) {
+                kafka.createTopic(Topics.PREDICTIONS_AUDIO_EVENTS, 4);
+                pipelines.add(AudioEventsPipeline.NAME);
+            }
+            if (speechStreams > 0) {
+                kafka.createTopic(Topics.PREDICTIONS_SPEECH, 4);
+                kafka.createTopic(Topics.SPEAKERS, 1);
+                pipelines.add(SpeechPipeline.NAME);
+            }
+            pairs.put(JobOptions.PIPELINES.key(), String.join(",", pipelines));
 
             pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
             pairs.put(JobOptions.DELIVERY.key(), delivery);
@@ -137,6 +155,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     }).start();
                  AudioDemo audio = audioStreams > 0 ? new AudioDemo(kafka.bootstrapServers(),
                          config.flink().get(AudioEventsOptions.PREDICTIONS_TOPIC), audioStreams, out, quiet) : null;
+                 SpeechDemo speech = speechStreams > 0 ? new SpeechDemo(kafka.bootstrapServers(),
+                         config.flink().get(SpeechOptions.PREDICTIONS_TOPIC), speechStreams, out, quiet) : null;
                  MocapKafkaProducer producer = MocapKafkaProducer.builder()
                          .setBootstrapServers(kafka.bootstrapServers())
                          .setTopic(Topics.MOCAP)
@@ -148,6 +168,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 if (audio != null) {
                     audio.start();
                 }
+                if (speech != null) {
+                    speech.start();
+                }
                 stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 producer.stop();
                 // let the windows that are already closed reach the consumer
@@ -155,10 +178,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 if (audio != null) {
                     audio.stop();
                 }
+                if (speech != null) {
+                    speech.stop();
+                }
                 out.printf("%nMoCap: sent %d frames; action predictions:", producer.framesSent());
                 summary.print(out, (System.nanoTime() - startedNs) / 1e9);
                 if (audio != null) {
                     audio.finish((System.nanoTime() - startedNs) / 1e9);
+                }
+                if (speech != null) {
+                    speech.finish((System.nanoTime() - startedNs) / 1e9);
                 }
             }
             client.cancel().get(30, TimeUnit.SECONDS);

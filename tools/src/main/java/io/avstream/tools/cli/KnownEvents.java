@@ -2,18 +2,15 @@ package io.avstream.tools.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avstream.ingest.capture.MediaCapture;
 import io.avstream.ingest.capture.MediaInput;
 import io.avstream.schemas.AudioChunk;
@@ -63,34 +60,18 @@ public final class KnownEvents {
 
     /** The events of the bundled recording. */
     public static KnownEvents bundled() {
-        try (InputStream in = KnownEvents.class.getResourceAsStream(RESOURCE + ".json")) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + ".json is not on the classpath");
-            }
-            JsonNode root = new ObjectMapper().readTree(in);
-            List<Event> events = new ArrayList<>();
-            for (JsonNode e : root.get("truth")) {
-                events.add(new Event(e.get("class").asInt(), e.get("label").asText(), e.get("onset").asDouble(),
-                        e.get("offset").asDouble()));
-            }
-            return new KnownEvents(events, root.get("seconds").asDouble());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        JsonNode root = BundledRecording.truth(RESOURCE);
+        List<Event> events = new ArrayList<>();
+        for (JsonNode e : root.get("truth")) {
+            events.add(new Event(e.get("class").asInt(), e.get("label").asText(), e.get("onset").asDouble(),
+                    e.get("offset").asDouble()));
         }
+        return new KnownEvents(events, root.get("seconds").asDouble());
     }
 
     /** The bundled recording copied to a file (FFmpeg reads files, not class-path resources). */
     public static Path copyRecording(Path dir) {
-        Path out = dir.resolve("audio-events.flac");
-        try (InputStream in = KnownEvents.class.getResourceAsStream(RESOURCE + ".flac")) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + ".flac is not on the classpath");
-            }
-            Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BundledRecording.copy(RESOURCE, dir, "audio-events.flac");
     }
 
     /**
