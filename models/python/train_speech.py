@@ -37,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from avstream_models.speech_model import (AMSoftmax, EMOTIONS, SpeechConfig, SpeechModel, count_parameters,  # noqa
-                                          encode_text, fbank, greedy_decode, FBANK_CALL)
+                                          encode_text, fbank, greedy_decode, l2_normalise, FBANK_CALL)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def run_model(model: SpeechModel, split: Split, idx: List[int], batch: int = 64)
         ks = order[s:s + batch]
         x, lens = pad_batch([split.feats[idx[k]] for k in ks])
         ctc, ctc_len, spk, e = model.heads(x, lens)
-        emb_b = F.normalize(spk, dim=1, eps=1e-6)   # as SpeechModel.forward
+        emb_b = l2_normalise(spk)   # as SpeechModel.forward
         for j, k in enumerate(ks):
             hyps[k] = greedy_decode(ctc[j], int(ctc_len[j]))
             emb[k] = emb_b[j].numpy()
@@ -207,7 +207,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=int, default=18)
+    ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1.5e-3)
     ap.add_argument("--weight-decay", type=float, default=0.01)
@@ -215,8 +215,8 @@ def main(argv=None) -> int:
     ap.add_argument("--w-spk", type=float, default=0.3)
     ap.add_argument("--w-emo", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--max-minutes", type=float, default=45.0, help="stop after the epoch that passes this")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a shared 2-core machine)")
+    ap.add_argument("--max-minutes", type=float, default=42.0, help="stop after the epoch that passes this")
     ap.add_argument("--limit", type=int, default=0, help="use only this many training utterances (smoke runs)")
     ap.add_argument("--init", help="start from this state_dict (e.g. --epochs 0 to only evaluate)")
     ap.add_argument("--lstm-hidden", type=int, default=SpeechConfig.lstm_hidden)

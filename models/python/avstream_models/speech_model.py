@@ -113,6 +113,7 @@ class EncoderLayer(nn.Module):
     def __init__(self, dim: int, heads: int, ff: int, dropout: float):
         super().__init__()
         self.heads = heads
+        self.dim = dim
         self.norm1 = nn.LayerNorm(dim)
         self.qkv = nn.Linear(dim, 3 * dim)
         self.out = nn.Linear(dim, dim)
@@ -124,7 +125,7 @@ class EncoderLayer(nn.Module):
     def forward(self, x: torch.Tensor, key_bias: torch.Tensor) -> torch.Tensor:
         # x [B, L, D]; key_bias [B, 1, 1, L]: 0 for valid keys, -1e9 for padded ones
         b = x.shape[0]
-        d = x.shape[2]
+        d = self.dim
         hd = d // self.heads
         h = self.norm1(x)
         q, k, v = self.qkv(h).reshape(b, -1, 3, self.heads, hd).permute(2, 0, 3, 1, 4).unbind(0)  # [B, H, L, hd]
@@ -166,20 +167,28 @@ class Upstream(nn.Module):
         return hidden, lengths, valid
 
 
+def plain_layer_norm(h: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """F.layer_norm over the last axis without scale and bias, written out (torch 1.13 exports an affine-free
+    layer_norm as an invalid LayerNormalization node)."""
+    mu = h.mean(dim=-1, keepdim=True)
+    c = h - mu
+    return c / torch.sqrt((c * c).mean(dim=-1, keepdim=True) + eps)
+
+
 class Featurizer(nn.Module):
     """AV-SUPERB/s3prl featurizer: softmax-weighted sum of the layer-normalised hidden states, then Linear(D, 256)."""
 
     def __init__(self, n_layers: int, dim: int, out_dim: int):
         super().__init__()
+        self.dim = dim
         self.weights = nn.Parameter(torch.zeros(n_layers))
         self.proj = nn.Linear(dim, out_dim)
 
     def forward(self, hidden: Sequence[torch.Tensor]) -> torch.Tensor:
         w = torch.softmax(self.weights, dim=0)
-        d = hidden[0].shape[-1]
         acc = None
         for i, h in enumerate(hidden):
-            term = F.layer_norm(h, (d,)) * w[i]
+            term = plain_layer_norm(h) * w[i]
             acc = term if acc is None else acc + term
         return self.proj(acc)
 
@@ -222,6 +231,11 @@ def masked_mean(x: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
     return torch.matmul(w.unsqueeze(1), x).squeeze(1)
 
 
+def l2_normalise(x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+    """F.normalize(x, dim=1, eps=eps), written with broadcasting so that the exported graph keeps the width."""
+    return x / torch.sqrt((x * x).sum(dim=1, keepdim=True)).clamp(min=eps)
+
+
 class SpeechModel(nn.Module):
     """forward(fbank [B, T, 80], fbank_len [B] int64) -> (ctc_log_probs [B, 2*ceil(T/4), 32],
     speaker_embedding [B, 256] L2-normalised, emotion_logits [B, 4])."""
@@ -245,7 +259,7 @@ class SpeechModel(nn.Module):
         hidden, lengths, valid = self.upstream(fbank, fbank_len)
         b = fbank.shape[0]
         a = self.feat_asr(hidden)                                               # [B, L, 256]
-        a = torch.stack([a, a], dim=2).reshape(b, -1, a.shape[2])               # x2: [B, 2L, 256]
+        a = torch.stack([a, a], dim=2).reshape(b, -1, self.cfg.proj_dim)        # x2: [B, 2L, 256]
         a = self.lstm(a, 2 * lengths)
         ctc = torch.log_softmax(self.asr_out(self.asr_drop(a)), dim=-1)
         spk = masked_mean(self.feat_spk(hidden), valid)
@@ -254,7 +268,7 @@ class SpeechModel(nn.Module):
 
     def forward(self, fbank: torch.Tensor, fbank_len: torch.Tensor):
         ctc, _, spk, emo = self.heads(fbank, fbank_len)
-        return ctc, F.normalize(spk, dim=1, eps=1e-6), emo
+        return ctc, l2_normalise(spk), emo
 
 
 class AMSoftmax(nn.Module):

@@ -104,10 +104,10 @@ class LocalClusterITCase {
     void exportsLatencyHistogramsAndCountersToPrometheus() throws Exception {
         Run run = new Run("metrics", 12);
         // a credential-like client setting (unused with PLAINTEXT) that must not show in any log
-        // both pipelines, so that every metric of the dashboard is registered (the audio pipeline on the cluster's
-        // default audio topics, which see no traffic here: its counters exist from the start)
+        // every pipeline, so that every metric of the dashboard is registered (the audio pipelines on the cluster's
+        // default audio and speakers topics, which see no traffic here: their counters exist from the start)
         String job = run.submit("--kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                + "username=\"avstream\" password=\"" + SECRET + "\";", "--avstream.pipelines", "action,audio-events");
+                + "username=\"avstream\" password=\"" + SECRET + "\";", "--avstream.pipelines", "action,audio-events,speech");
         try (Writer writer = run.writer()) {
             writer.badRecords = 5;
             writer.start();

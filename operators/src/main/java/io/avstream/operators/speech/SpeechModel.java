@@ -69,9 +69,9 @@ public final class SpeechModel implements Serializable {
         if (ctc.dim(ctc.rank() - 1) != symbols.size()) {
             throw refuse(pkg, "has " + symbols.size() + " CTC symbols for output '" + CTC + "' " + ctc);
         }
-        this.decoder = new CtcDecoder(symbols, (int) number(pkg, post, "blank_index"), text(pkg, post, "word_separator"));
+        this.decoder = new CtcDecoder(symbols, (int) number(pkg, post, "ctc_blank_index"), text(pkg, post, "ctc_word_separator"));
         this.embeddingSize = (int) emb.dim(emb.rank() - 1);
-        this.verificationThreshold = (float) number(pkg, post, "verification_threshold");
+        this.verificationThreshold = (float) number(pkg, post, "speaker_verification_threshold");
         List<String> e = new ArrayList<>();
         post.path("emotion_labels").forEach(n -> e.add(n.asText()));
         if (e.size() != emo.dim(emo.rank() - 1)) {

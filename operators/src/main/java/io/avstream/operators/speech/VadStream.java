@@ -73,18 +73,19 @@ public final class VadStream implements Serializable {
 
     /**
      * Takes the stream's next chunk of audio and returns the stream's state afterwards (a new one when the stream
-     * started or restarted; {@code state} may be null for a stream not seen yet). Call only when {@link #ready} is 0:
-     * a restart ends the stream where its scored chunks end.
+     * started or restarted; {@code state} may be null for a stream not seen yet). A chunk that {@link #restarts} the
+     * stream ends it where its scored chunks end: score its waiting chunks first.
      */
     public VadStreamState accept(String streamId, VadStreamState state, PcmBlock block, long nowUs, Listener listener) {
-        if (state != null && ready(state) > 0) {
-            throw new IllegalStateException("score the " + ready(state) + " waiting chunks of " + streamId + " first");
-        }
         VadStreamState s = state;
         float[] samples = block.samples;
         if (s != null) {
             AudioClock.Placement p = clock.place(s.sampleRate, s.t0Us, s.samplesIn, block.sampleRate, block.captureUs);
             if (p.restart() != null) {
+                if (ready(s) > 0) {
+                    throw new IllegalStateException("score the " + ready(s) + " waiting chunks of " + streamId
+                            + " before the chunk that restarts it");
+                }
                 finish(streamId, s, nowUs, listener);
                 listener.restarted(p.restart());
                 s = null;
@@ -110,6 +111,11 @@ public final class VadStream implements Serializable {
         s.lastKafkaUs = block.kafkaUs;
         append(s, samples);
         return s;
+    }
+
+    /** Whether {@code block} starts the stream anew (a gap too long to fill, or a new sample rate). */
+    public boolean restarts(VadStreamState s, PcmBlock block) {
+        return s != null && clock.place(s.sampleRate, s.t0Us, s.samplesIn, block.sampleRate, block.captureUs).restart() != null;
     }
 
     /** Chunks of the stream that wait to be scored. */

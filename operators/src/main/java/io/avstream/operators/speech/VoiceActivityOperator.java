@@ -132,6 +132,13 @@ public class VoiceActivityOperator extends AbstractStreamOperator<SpeechSegment>
         long now = EpochMicros.now();
         VadStream.Listener listener = listener();
         for (PcmBlock b : element.getValue().blocks) {
+            if (s != null && stream.ready(s) > 0 && stream.restarts(s, b)) {
+                // the stream ends where its scored chunks end: its waiting chunks first
+                vad.update(s);
+                ready.add(key);
+                scoreReady();
+                s = vad.value();
+            }
             s = stream.accept(key, s, b, now, listener);
         }
         vad.update(s);

@@ -117,9 +117,12 @@ class VadStreamTest {
         VadStreamState s = null;
         int at = 0;
         long seq = 0;
+        int most = 0;
+        long sum = 0;
+        int n = 0;
         while (at < audio.length) {
-            int n = Math.min(audio.length - at, rate * (20 + rnd.nextInt(131)) / 1000);
-            float[] block = java.util.Arrays.copyOfRange(audio, at, at + n);
+            int len = Math.min(audio.length - at, rate * (20 + rnd.nextInt(131)) / 1000);
+            float[] block = java.util.Arrays.copyOfRange(audio, at, at + len);
             long captureUs = T0 + (long) at * 1_000_000L / rate;
             s = STREAM.accept("mic", s, new PcmBlock("mic", seq++, captureUs, captureUs, rate, block, null), 0, out::add);
             List<float[]> rnn = new ArrayList<>(List.of(s.rnn));
@@ -128,9 +131,15 @@ class VadStreamTest {
                 STREAM.scored("mic", s, p, rnn.get(0), 0, out::add);
             }
             STREAM.trim(s);
-            at += n;
+            most = Math.max(most, s.audio.length);
+            sum += s.audio.length;
+            n++;
+            at += len;
         }
         STREAM.finish("mic", s, 0, out::add);
+        // the keyed state's bulk: the samples kept (the rest is the 256-float recurrent state and a few numbers)
+        System.out.printf("VAD state at %d Hz: samples kept after each block, mean %.0f (%.1f KB), most %d (%.1f KB)%n", rate,
+                (double) sum / n, sum * 4.0 / n / 1024, most, most * 4.0 / 1024);
         return out;
     }
 
