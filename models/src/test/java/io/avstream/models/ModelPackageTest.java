@@ -127,7 +127,7 @@ class ModelPackageTest {
     @Test
     void refusesUnknownWeightsKind() {
         assertBrokenManifest(m -> ((ObjectNode) m.get("weights")).put("kind", "pretrained"),
-                "model.json: field weights.kind must be one of [untrained, synthetic-trained, official-converted],"
+                "model.json: field weights.kind must be one of [untrained, synthetic-trained, official-converted, official-pretrained],"
                         + " was 'pretrained'");
     }
 

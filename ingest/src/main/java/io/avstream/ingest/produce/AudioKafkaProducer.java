@@ -76,6 +76,11 @@ public final class AudioKafkaProducer extends PacedKafkaProducer {
         return startUs() + phaseTicks[i] * periodUs();
     }
 
+    /** Where in the clip stream {@code i}'s first chunk starts, in samples. */
+    public int clipOffset(int i) {
+        return clipOffsets[i];
+    }
+
     /** The chunk of every stream whose last sample was captured by this tick. */
     @Override
     void tick(long k) {

@@ -1,14 +1,21 @@
 package io.avstream.tools.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.avstream.ingest.capture.MediaCapture;
+import io.avstream.ingest.capture.MediaInput;
+import io.avstream.schemas.AudioChunk;
+import io.avstream.schemas.VideoFrame;
 
 /** A recording bundled on the class path as {@code <resource>.flac} with its truth in {@code <resource>.json}. */
 final class BundledRecording {
@@ -37,6 +44,46 @@ final class BundledRecording {
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The recording decoded to mono 16-bit samples at {@code sampleRate} (FFmpeg's resampler and down-mix, as
+     * {@code produce --sample-rate --channels 1} would send it).
+     */
+    static short[] pcm(String resource, String fileName, int sampleRate) {
+        try {
+            Path dir = Files.createTempDirectory("avstream-recording");
+            Path file = copy(resource, dir, fileName);
+            ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+            try {
+                MediaCapture.builder().setInput(MediaInput.parse(file.toString())).optSampleRate(sampleRate).optChannels(1)
+                        .optVideo(false).optPace(false).build().run(new MediaCapture.Sink() {
+                            @Override
+                            public void audio(AudioChunk chunk) {
+                                ByteBuffer b = chunk.getSamples().duplicate();
+                                byte[] bytes = new byte[b.remaining()];
+                                b.get(bytes);
+                                pcm.writeBytes(bytes);
+                            }
+
+                            @Override
+                            public void video(VideoFrame frame) {}
+                        });
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
+            short[] out = new short[pcm.size() / 2];
+            ByteBuffer.wrap(pcm.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (MediaCapture.CaptureException e) {
+            throw new IllegalStateException("cannot decode the bundled recording " + resource + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted decoding the bundled recording", e);
         }
     }
 }

@@ -1,20 +1,20 @@
 package io.avstream.tools.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
+
+
+
+
+
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.avstream.ingest.capture.MediaCapture;
-import io.avstream.ingest.capture.MediaInput;
-import io.avstream.schemas.AudioChunk;
-import io.avstream.schemas.VideoFrame;
+
+
+
+
 
 /**
  * A recording with audio events at known times and how detected events score against them: the demo's audio stream
@@ -79,39 +79,7 @@ public final class KnownEvents {
      * as {@code produce --sample-rate --channels 1} would send it).
      */
     public static short[] recordingPcm(int sampleRate) {
-        try {
-            Path dir = Files.createTempDirectory("avstream-recording");
-            Path file = copyRecording(dir);
-            ByteArrayOutputStream pcm = new ByteArrayOutputStream();
-            try {
-                MediaCapture.builder().setInput(MediaInput.parse(file.toString())).optSampleRate(sampleRate).optChannels(1)
-                        .optVideo(false).optPace(false).build().run(new MediaCapture.Sink() {
-                            @Override
-                            public void audio(AudioChunk chunk) {
-                                ByteBuffer b = chunk.getSamples().duplicate();
-                                byte[] bytes = new byte[b.remaining()];
-                                b.get(bytes);
-                                pcm.writeBytes(bytes);
-                            }
-
-                            @Override
-                            public void video(VideoFrame frame) {}
-                        });
-            } finally {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(dir);
-            }
-            short[] out = new short[pcm.size() / 2];
-            ByteBuffer.wrap(pcm.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (MediaCapture.CaptureException e) {
-            throw new IllegalStateException("cannot decode the bundled recording: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted decoding the bundled recording", e);
-        }
+        return BundledRecording.pcm(RESOURCE, "audio-events.flac", sampleRate);
     }
 
     public List<Event> truth() {

@@ -66,6 +66,11 @@ public final class KnownSpeech {
         return BundledRecording.copy(RESOURCE, dir, "speech.flac");
     }
 
+    /** The bundled recording decoded to mono 16-bit samples at {@code sampleRate}. */
+    public static short[] recordingPcm(int sampleRate) {
+        return BundledRecording.pcm(RESOURCE, "speech.flac", sampleRate);
+    }
+
     /** Word edits (substitutions, insertions, deletions) that turn {@code said} into {@code heard}. */
     public static int wordErrors(String said, String heard) {
         String[] a = words(said);

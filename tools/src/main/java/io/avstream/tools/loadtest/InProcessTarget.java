@@ -36,6 +36,9 @@ final class InProcessTarget implements JobTarget {
         kafka.createTopic(c.get(LoadProfile.inputTopic(s.modality)), s.partitions);
         kafka.createTopic(c.get(LoadProfile.predictionsTopic(s.modality)), s.partitions);
         kafka.createTopic(c.get(JobOptions.DEADLETTER_TOPIC), 1);
+        for (var topic : LoadProfile.otherTopics(s.modality)) {
+            kafka.createTopic(c.get(topic), 1);
+        }
         String job = "avstream-loadtest-" + s.runId + "-" + name;
         Configuration flink = JobCounters.enable(LocalStack.flinkConfiguration(s.parallelism));
         s.flinkSettings.forEach(flink::setString);

@@ -1,6 +1,7 @@
 package io.avstream.tools.loadtest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -8,6 +9,12 @@ import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.deploy.speech.SpeechOptions;
+import io.avstream.deploy.speech.SpeechPipeline;
+import io.avstream.models.ModelHandle;
+import io.avstream.models.SharedModels;
+import io.avstream.operators.inference.ModelRef;
+import io.avstream.operators.speech.SileroVad;
 import io.avstream.ingest.produce.AudioKafkaProducer;
 import io.avstream.ingest.produce.MocapKafkaProducer;
 import io.avstream.ingest.produce.PacedProducer;
@@ -20,6 +27,7 @@ import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.tools.cli.KnownEvents;
+import io.avstream.tools.cli.KnownSpeech;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -35,6 +43,7 @@ abstract class LoadProfile {
         return switch (modality) {
             case MOCAP -> new Mocap(rate, job);
             case AUDIO -> new Audio(job);
+            case SPEECH -> new Speech(job);
             default -> throw new IllegalArgumentException("modality " + modality.cliName() + " has no load profile");
         };
     }
@@ -44,18 +53,40 @@ abstract class LoadProfile {
         switch (modality) {
             case MOCAP -> pairs.put(ActionOptions.FPS.key(), Double.toString(Mocap.REAL_TIME_FPS * rate));
             case AUDIO -> pairs.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
+            case SPEECH -> pairs.put(JobOptions.PIPELINES.key(), SpeechPipeline.NAME);
             default -> throw new IllegalArgumentException("modality " + modality.cliName() + " has no load profile");
         }
     }
 
     /** The option naming the modality's input topic. */
     static ConfigOption<String> inputTopic(Modality modality) {
-        return modality == Modality.AUDIO ? AudioEventsOptions.TOPIC : ActionOptions.TOPIC;
+        return switch (modality) {
+            case AUDIO -> AudioEventsOptions.TOPIC;
+            case SPEECH -> SpeechOptions.TOPIC;
+            default -> ActionOptions.TOPIC;
+        };
+    }
+
+    /** The options naming the other topics the modality's pipeline reads (the speakers topic for speech). */
+    static List<ConfigOption<String>> otherTopics(Modality modality) {
+        return modality == Modality.SPEECH ? List.of(SpeechOptions.SPEAKERS_TOPIC) : List.of();
     }
 
     /** The option naming the modality's prediction topic. */
     static ConfigOption<String> predictionsTopic(Modality modality) {
-        return modality == Modality.AUDIO ? AudioEventsOptions.PREDICTIONS_TOPIC : ActionOptions.PREDICTIONS_TOPIC;
+        return switch (modality) {
+            case AUDIO -> AudioEventsOptions.PREDICTIONS_TOPIC;
+            case SPEECH -> SpeechOptions.PREDICTIONS_TOPIC;
+            default -> ActionOptions.PREDICTIONS_TOPIC;
+        };
+    }
+
+    /**
+     * Whether latency is measured from the window's end rather than from its newest input's capture: speech, whose
+     * segment is confirmed only after a stretch of silence past its end.
+     */
+    boolean latencyFromWindowEnd() {
+        return false;
     }
 
     /** Input records each stream sends per second. */
@@ -166,19 +197,23 @@ abstract class LoadProfile {
      * on a grid since the epoch, a slice once a chunk at least the out-of-orderness past its end has arrived; a
      * window is cut in the slice of the chunk that completes it.
      */
-    static final class Audio extends LoadProfile {
+    static class Audio extends LoadProfile {
         static final int SAMPLE_RATE = 16_000;
         static final int CHUNK_MS = 100;
         private static short[] clip;
-        private final long chunkUs = CHUNK_MS * 1000L;
-        private final long sliceUs;
-        private final long outOfOrdernessUs;
+        protected final long chunkUs = CHUNK_MS * 1000L;
+        protected final long sliceUs;
+        protected final long outOfOrdernessUs;
         private final long firstEndUs;
         private final long hopUs;
 
         Audio(Configuration c) {
-            this.sliceUs = c.get(AudioEventsOptions.SLICE).toNanos() / 1000;
-            this.outOfOrdernessUs = c.get(AudioEventsOptions.OUT_OF_ORDERNESS).toNanos() / 1000;
+            this(c, c.get(AudioEventsOptions.SLICE), c.get(AudioEventsOptions.OUT_OF_ORDERNESS));
+        }
+
+        Audio(Configuration c, java.time.Duration slice, java.time.Duration outOfOrderness) {
+            this.sliceUs = slice.toNanos() / 1000;
+            this.outOfOrdernessUs = outOfOrderness.toNanos() / 1000;
             KaldiFbank fbank = KaldiFbank.mavil();
             int minFrames = c.get(AudioEventsOptions.MIN_FRAMES);
             int hopFrames = c.get(AudioEventsOptions.HOP_FRAMES);
@@ -187,7 +222,12 @@ abstract class LoadProfile {
             this.hopUs = hopFrames * (long) fbank.windowShift() * 1_000_000L / SAMPLE_RATE;
         }
 
-        private static synchronized short[] clip() {
+        /** The clip every stream loops. */
+        short[] clip() {
+            return eventsClip();
+        }
+
+        private static synchronized short[] eventsClip() {
             if (clip == null) {
                 clip = KnownEvents.recordingPcm(SAMPLE_RATE);
             }
@@ -255,6 +295,105 @@ abstract class LoadProfile {
         @Override
         String windowsCounter() {
             return JobCounters.AUDIO_WINDOWS;
+        }
+    }
+
+    /**
+     * Speech: speaking microphones in real time, each looping the bundled recording of spoken phrases (16 kHz mono)
+     * from its own offset, as the audio profile's microphones do. A stream's segments are the recording's, as voice
+     * activity and endpointing find them in a steady loop (computed once, offline, with the job's own models and
+     * rules), shifted to the stream's offset and start. A segment is complete once the silence after it is confirmed;
+     * latency is measured from the segment's end (with its pad), so it holds that wait and the slicing's.
+     */
+    static final class Speech extends Audio {
+        private static short[] speechClip;
+        private static long[] segmentEnds;
+        private final long minSilenceUs;
+
+        Speech(Configuration c) {
+            super(c, c.get(SpeechOptions.SLICE), c.get(SpeechOptions.OUT_OF_ORDERNESS));
+            this.minSilenceUs = c.get(SpeechOptions.VAD_MIN_SILENCE).toNanos() / 1000;
+            segmentEnds(c);
+        }
+
+        private static synchronized short[] speechClip() {
+            if (speechClip == null) {
+                speechClip = KnownSpeech.recordingPcm(SAMPLE_RATE);
+            }
+            return speechClip;
+        }
+
+        /** Where the segments of the looped recording end, in samples into the recording. */
+        private static synchronized long[] segmentEnds(Configuration c) {
+            if (segmentEnds == null) {
+                short[] clip = speechClip();
+                float[] twice = new float[2 * clip.length];
+                for (int i = 0; i < twice.length; i++) {
+                    twice[i] = clip[i % clip.length] / 32768f;
+                }
+                try (ModelHandle vad = SharedModels.acquire(ModelRef.of(c.get(SpeechOptions.VAD_MODEL)).load(),
+                        SileroVad.runtimeOptions(64))) {
+                    // the second pass: the loop's steady state (the first starts from silence and a fresh state)
+                    segmentEnds = SpeechPipeline.vadStream(c).offline("loadtest", 0, SAMPLE_RATE, twice, new SileroVad(vad),
+                            seg -> {}).stream().mapToLong(seg -> seg.firstSample + seg.samples.length)
+                            .filter(end -> end > clip.length).map(end -> end - clip.length).toArray();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot find the speech recording's segments: " + e.getMessage(), e);
+                }
+            }
+            return segmentEnds;
+        }
+
+        @Override
+        short[] clip() {
+            return speechClip();
+        }
+
+        @Override
+        String rateText() {
+            return String.format("%d ms chunks of %d Hz mono s16le speech", CHUNK_MS, SAMPLE_RATE);
+        }
+
+        @Override
+        long windows(StreamSources.Source source, int i, long fromUs, long toUs) {
+            AudioKafkaProducer producer = (AudioKafkaProducer) source.producer;
+            long length = speechClip().length;
+            long start = producer.streamStartUs(i);
+            long periodUs = length * 1_000_000L / SAMPLE_RATE;
+            long n = 0;
+            for (long end : segmentEnds) {
+                long first = start + Math.floorMod(end - producer.clipOffset(i), length) * 1_000_000L / SAMPLE_RATE;
+                if (toUs <= Math.max(fromUs, first)) {
+                    continue;
+                }
+                long k0 = Math.max(0, Math.floorDiv(fromUs - first + periodUs - 1, periodUs));
+                long k1 = Math.floorDiv(toUs - 1 - first, periodUs);
+                n += Math.max(0, k1 - k0 + 1);
+            }
+            return n;
+        }
+
+        @Override
+        long lastClosingWindowEnd(long stopUs) {
+            // a segment is confirmed a minimum silence and a chunk of 32 ms after its speech ends, then as an audio window
+            return super.lastClosingWindowEnd(stopUs) - minSilenceUs - 32_000;
+        }
+
+        @Override
+        LoadRecorder.CloseWait closeWait() {
+            LoadRecorder.CloseWait slices = super.closeWait();
+            // from the segment's end: to its newest input's capture, then the slicing's wait
+            return (windowEndUs, captureUs) -> Math.max(0, captureUs - windowEndUs) + slices.waitUs(windowEndUs, captureUs);
+        }
+
+        @Override
+        boolean latencyFromWindowEnd() {
+            return true;
+        }
+
+        @Override
+        String windowsCounter() {
+            return "speechSegments";
         }
     }
 }

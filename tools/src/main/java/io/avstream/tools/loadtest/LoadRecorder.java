@@ -82,6 +82,7 @@ public final class LoadRecorder {
     private final String streamPrefix;
     private final CloseWait closeWait;
     private final long maxDelayUs;
+    private final boolean fromWindowEnd;
     private final List<Sample> samples = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
     private final Map<String, Long> stopped = new java.util.concurrent.ConcurrentHashMap<>();
@@ -106,9 +107,19 @@ public final class LoadRecorder {
      * @param maxDelayUs   the batcher's max-delay
      */
     public LoadRecorder(String streamPrefix, CloseWait closeWait, long maxDelayUs) {
+        this(streamPrefix, closeWait, maxDelayUs, false);
+    }
+
+    /**
+     * @param fromWindowEnd measure latency from the window's end instead of from its newest input's capture (speech:
+     *                      a segment is complete only once the silence after its end is confirmed); {@code closeWait}
+     *                      then counts from the window's end too
+     */
+    public LoadRecorder(String streamPrefix, CloseWait closeWait, long maxDelayUs, boolean fromWindowEnd) {
         this.streamPrefix = streamPrefix;
         this.closeWait = closeWait;
         this.maxDelayUs = maxDelayUs;
+        this.fromWindowEnd = fromWindowEnd;
     }
 
     /**
@@ -129,7 +140,7 @@ public final class LoadRecorder {
             }
         }
         LatencyRecord l = p.getLatency();
-        long e2e = arrivalUs - l.getCaptureTimeUs();
+        long e2e = arrivalUs - (fromWindowEnd ? p.getWindowEndUs() : l.getCaptureTimeUs());
         long wait = closeWait.waitUs(p.getWindowEndUs(), l.getCaptureTimeUs());
         long queue = Math.max(0, l.getQueueTimeUs());
         long inference = Math.max(0, l.getInferenceEndUs() - l.getInferenceStartUs());

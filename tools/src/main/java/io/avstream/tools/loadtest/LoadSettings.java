@@ -110,6 +110,9 @@ final class LoadSettings {
             pairs.put(LoadProfile.inputTopic(modality).key(), "avstream.loadtest." + trial + "." + modality.cliName());
             pairs.put(LoadProfile.predictionsTopic(modality).key(), "avstream.loadtest." + trial + ".predictions");
             pairs.put(JobOptions.DEADLETTER_TOPIC.key(), "avstream.loadtest." + trial + ".deadletter");
+            for (var topic : LoadProfile.otherTopics(modality)) {
+                pairs.put(topic.key(), "avstream.loadtest." + trial + "." + topic.key());
+            }
             pairs.put(JobOptions.GROUP_ID.key(), "avstream-loadtest-" + runId + "-" + trial);
             pairs.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "avstream-loadtest-" + runId + "-" + trial);
         }

@@ -38,7 +38,10 @@ public final class LoadTest {
     /** The nominal MoCap frame rate; {@code rate} multiplies it. */
     public static final double REAL_TIME_FPS = LoadProfile.Mocap.REAL_TIME_FPS;
 
-    /** The end-to-end p99 a sweep holds by default: 1 s for MoCap (hop 0.5 s), 1.5 s for audio (hop 1 s). */
+    /**
+     * The end-to-end p99 a sweep holds by default: 1 s for MoCap (hop 0.5 s), 1.5 s for audio (hop 1 s), 1 s after the
+     * segment's end for speech.
+     */
     public static Duration defaultTargetP99(Modality modality) {
         return modality == Modality.AUDIO ? Duration.ofMillis(1500) : Duration.ofSeconds(1);
     }
@@ -310,9 +313,11 @@ public final class LoadTest {
         public LoadTest build() {
             List<String> problems = new ArrayList<>();
             if (modality == null || !modality.built()) {
-                problems.add("modality " + (modality == null ? "null" : modality.cliName()) + " is not built yet: use mocap or audio");
-            } else if (modality == Modality.AUDIO && rate != 1.0) {
-                problems.add("audio streams run in real time (rate 1), got " + rate + ": raise the stream count instead");
+                problems.add("modality " + (modality == null ? "null" : modality.cliName())
+                        + " is not built yet: use mocap, audio or speech");
+            } else if ((modality == Modality.AUDIO || modality == Modality.SPEECH) && rate != 1.0) {
+                problems.add(modality.cliName() + " streams run in real time (rate 1), got " + rate
+                        + ": raise the stream count instead");
             }
             if (streams < 1) {
                 problems.add("streams must be at least 1, got " + streams);

@@ -2,11 +2,11 @@ package io.avstream.tools.loadtest;
 
 import java.util.Locale;
 
-/** The input kinds a load test can generate; MoCap and audio run end to end so far. */
+/** The input kinds a load test can generate; MoCap, audio and speech run end to end so far. */
 public enum Modality {
     MOCAP("mocap", true),
     AUDIO("audio", true),
-    SPEECH("speech", false),
+    SPEECH("speech", true),
     AUDIO_VIDEO("audio+video", false);
 
     private final String cliName;
@@ -43,7 +43,7 @@ public enum Modality {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown modality '" + s + "': use mocap or audio (speech and audio+video are "
+        throw new IllegalArgumentException("unknown modality '" + s + "': use mocap, audio or speech (audio+video is "
                 + "not built yet)");
     }
 }

@@ -55,7 +55,8 @@ final class TrialRun {
     /** Deploys, runs every phase and the drain, prints the trial's table and returns it. */
     Trial run() throws Exception {
         Deployment d = target.deploy(trialNo);
-        LoadRecorder recorder = new LoadRecorder(prefix, s.profile.closeWait(), s.maxDelayUs);
+        LoadRecorder recorder = new LoadRecorder(prefix, s.profile.closeWait(), s.maxDelayUs,
+                s.profile.latencyFromWindowEnd());
         double frameBytes = s.profile.recordBytes(prefix);
         StreamSources sources = new StreamSources(s, d, prefix, recorder, windows);
         SecondSampler sampler = new SecondSampler(s, d, recorder, sources, frameBytes);

@@ -25,8 +25,16 @@ class ModalityTest {
                 .hasMessageContaining("audio streams run in real time (rate 1), got 2.0");
     }
 
+    @Test
+    void speechRunsInRealTimeOnly() {
+        assertThatThrownBy(() -> LoadTest.builder().setStreams(4).optModality(Modality.SPEECH).optRate(2).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("speech streams run in real time (rate 1), got 2.0");
+        assertThat(Modality.parse("speech")).isEqualTo(Modality.SPEECH);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"speech", "audio+video"})
+    @ValueSource(strings = {"audio+video"})
     void theOthersAreRefusedAsNotBuiltYet(String name) {
         assertThatThrownBy(() -> Modality.parse(name))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -35,7 +43,7 @@ class ModalityTest {
 
     @Test
     void unknownNamesListTheKnownOnes() {
-        assertThatThrownBy(() -> Modality.parse("lidar")).hasMessageContaining("unknown modality 'lidar': use mocap or audio");
+        assertThatThrownBy(() -> Modality.parse("lidar")).hasMessageContaining("unknown modality 'lidar': use mocap, audio or speech");
     }
 
     @Test
