@@ -46,16 +46,7 @@ public final class KafkaIo {
 
     /** A source of one topic that decodes and validates inside the source (bad records become dead letters). */
     public <T extends SpecificRecordBase> Source<Decoded<T>, ?, ?> source(DecodingDeserializer<T> deserializer, String topic) {
-        KafkaInputSource.Builder<Decoded<T>> source = KafkaInputSource.builder(deserializer)
-                .setBootstrapServers(bootstrapServers)
-                .setTopic(topic)
-                .setGroupId(groupId)
-                .optStartingOffsets(startingOffsets.initializer())
-                .optProperties(properties);
-        if (bounded) {
-            source.optBounded(OffsetsInitializer.latest());
-        }
-        return source.build();
+        return source(deserializer, topic, startingOffsets.initializer());
     }
 
     /**
@@ -64,11 +55,16 @@ public final class KafkaIo {
      * offsets after a restore. Decodes and validates inside the source.
      */
     public <T> Source<T, ?, ?> directorySource(KafkaRecordDeserializationSchema<T> deserializer, String topic) {
+        return source(deserializer, topic, OffsetsInitializer.earliest());
+    }
+
+    private <T> Source<T, ?, ?> source(KafkaRecordDeserializationSchema<T> deserializer, String topic,
+            OffsetsInitializer start) {
         KafkaInputSource.Builder<T> source = KafkaInputSource.builder(deserializer)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setGroupId(groupId)
-                .optStartingOffsets(OffsetsInitializer.earliest())
+                .optStartingOffsets(start)
                 .optProperties(properties);
         if (bounded) {
             source.optBounded(OffsetsInitializer.latest());

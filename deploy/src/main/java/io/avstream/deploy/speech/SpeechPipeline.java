@@ -111,7 +111,10 @@ public final class SpeechPipeline implements Pipeline {
 
     /** The deserializer of the speakers topic, checking enrolments against the job's speech model. */
     public static SpeakerEnrolmentDeserializer speakersDeserializer(Configuration conf) {
-        SpeechModel model = SpeechModel.of(ModelRef.of(conf.get(SpeechOptions.MODEL)).load());
+        return speakersDeserializer(conf, SpeechModel.of(ModelRef.of(conf.get(SpeechOptions.MODEL)).load()));
+    }
+
+    private static SpeakerEnrolmentDeserializer speakersDeserializer(Configuration conf, SpeechModel model) {
         SpeakerEnrolmentDecoder.Limits speech = new SpeakerEnrolmentDecoder.Limits(model.name(), model.version(),
                 model.embeddingSize(), (int) conf.get(SpeechOptions.MAX_ENROLMENT_CLIP).toMillis(), rates(conf));
         return new SpeakerEnrolmentDeserializer(new SpeakerEnrolmentDecoder(speech, limits(conf)));
@@ -183,7 +186,7 @@ public final class SpeechPipeline implements Pipeline {
                         conf.get(SpeechOptions.ASYNC_CAPACITY))
                 .name(uid("inference")).uid(uid("inference"));
 
-        SpeakerEnrolmentDeserializer speakers = speakersDeserializer(conf);
+        SpeakerEnrolmentDeserializer speakers = speakersDeserializer(conf, model);
         SingleOutputStreamOperator<Stamped<SpeakerEnrolment>> enrolments = env
                 .fromSource(io.speakersSource(), WatermarkStrategy.<Decoded<SpeakerEnrolment>>noWatermarks(),
                         uid("speakers-source"))

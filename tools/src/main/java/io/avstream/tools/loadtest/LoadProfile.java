@@ -307,13 +307,13 @@ abstract class LoadProfile {
      */
     static final class Speech extends Audio {
         private static short[] speechClip;
-        private static long[] segmentEnds;
         private final long minSilenceUs;
+        private final long[] segmentEnds;
 
         Speech(Configuration c) {
             super(c, c.get(SpeechOptions.SLICE), c.get(SpeechOptions.OUT_OF_ORDERNESS));
             this.minSilenceUs = c.get(SpeechOptions.VAD_MIN_SILENCE).toNanos() / 1000;
-            segmentEnds(c);
+            this.segmentEnds = segmentEnds(c);
         }
 
         private static synchronized short[] speechClip() {
@@ -323,25 +323,25 @@ abstract class LoadProfile {
             return speechClip;
         }
 
-        /** Where the segments of the looped recording end, in samples into the recording. */
-        private static synchronized long[] segmentEnds(Configuration c) {
-            if (segmentEnds == null) {
-                short[] clip = speechClip();
-                float[] twice = new float[2 * clip.length];
-                for (int i = 0; i < twice.length; i++) {
-                    twice[i] = clip[i % clip.length] / 32768f;
-                }
-                try (ModelHandle vad = SharedModels.acquire(ModelRef.of(c.get(SpeechOptions.VAD_MODEL)).load(),
-                        SileroVad.runtimeOptions(64))) {
-                    // the second pass: the loop's steady state (the first starts from silence and a fresh state)
-                    segmentEnds = SpeechPipeline.vadStream(c).offline("loadtest", 0, SAMPLE_RATE, twice, new SileroVad(vad),
-                            seg -> {}).stream().mapToLong(seg -> seg.firstSample + seg.samples.length)
-                            .filter(end -> end > clip.length).map(end -> end - clip.length).toArray();
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot find the speech recording's segments: " + e.getMessage(), e);
-                }
+        /**
+         * Where the segments of the looped recording end, in samples into the recording, with the job's voice-activity
+         * settings in {@code c}.
+         */
+        private static long[] segmentEnds(Configuration c) {
+            short[] clip = speechClip();
+            float[] twice = new float[2 * clip.length];
+            for (int i = 0; i < twice.length; i++) {
+                twice[i] = clip[i % clip.length] / 32768f;
             }
-            return segmentEnds;
+            try (ModelHandle vad = SharedModels.acquire(ModelRef.of(c.get(SpeechOptions.VAD_MODEL)).load(),
+                    SileroVad.runtimeOptions(64))) {
+                // the second pass: the loop's steady state (the first starts from silence and a fresh state)
+                return SpeechPipeline.vadStream(c).offline("loadtest", 0, SAMPLE_RATE, twice, new SileroVad(vad),
+                        seg -> {}).stream().mapToLong(seg -> seg.firstSample + seg.samples.length)
+                        .filter(end -> end > clip.length).map(end -> end - clip.length).toArray();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot find the speech recording's segments: " + e.getMessage(), e);
+            }
         }
 
         @Override
