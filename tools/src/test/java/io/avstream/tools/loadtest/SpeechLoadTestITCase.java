@@ -36,7 +36,10 @@ class SpeechLoadTestITCase {
         assertThat(result.title()).contains("speech, 3 streams");
         // 12 phrases in 27 s: about one segment every 2.2 s per stream
         assertThat(s.expectedWindows()).as(printed).isBetween(3L * 3, 3L * 8);
-        assertThat(s.predictions()).as(printed).isEqualTo(s.expectedWindows());
+        // the expected segments come from the recording's steady loop, whose 512-sample chunk grid is not the stream's:
+        // a segment's end may move by a chunk (32 ms), so one whose end lies that close to the measured interval's start
+        // or end can fall on the other side of it; at most one per stream either way
+        assertThat(s.predictions()).as(printed).isBetween(s.expectedWindows() - 3, s.expectedWindows() + 3);
         assertThat(s.shedWindows()).as(printed).isZero();
         // 100 ms chunks of 16 kHz s16le
         assertThat(s.inputMBPerSecond()).as(printed).isBetween(0.09, 0.11);
