@@ -61,6 +61,12 @@ public final class SpeechOptions {
             .withDescription("Where a confirmed segment ends: left-speech (the first chunk of the silence under the enter "
                     + "threshold) or silero (the first under the exit threshold, as Silero's get_speech_timestamps).");
 
+    public static final ConfigOption<Duration> INTERIM_INTERVAL = key("avstream.speech.interim-interval")
+            .durationType().defaultValue(Duration.ZERO)
+            .withDescription("While speech goes on, an interim prediction of the speech so far (final false) every "
+                    + "this much of it, before the segment's final one; 0 (the default) for final predictions only. "
+                    + "Each interim runs the speech model over the whole segment so far.");
+
     public static final ConfigOption<Integer> VAD_MAX_BATCH = key("avstream.speech.vad.max-batch")
             .intType().defaultValue(64).withDescription("Most streams' chunks in one voice-activity batch.");
 

@@ -128,6 +128,7 @@ public final class SpeechPipeline implements Pipeline {
                 .optMinSilence(conf.get(SpeechOptions.VAD_MIN_SILENCE))
                 .optSpeechPad(conf.get(SpeechOptions.VAD_SPEECH_PAD))
                 .optMaxSegment(conf.get(SpeechOptions.VAD_MAX_SEGMENT))
+                .optInterimInterval(conf.get(SpeechOptions.INTERIM_INTERVAL))
                 .optEndRule(endRule(conf.get(SpeechOptions.VAD_END_RULE)));
         conf.getOptional(SpeechOptions.VAD_EXIT).ifPresent(x -> e.optExit(x.floatValue()));
         AudioClock clock = new AudioClock(conf.get(SpeechOptions.JITTER).toNanos() / 1000,

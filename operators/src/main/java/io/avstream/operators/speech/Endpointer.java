@@ -14,6 +14,10 @@ import java.util.Objects;
  * pause, the chunk of lowest probability after its first minimum-speech stretch, and speech goes on in a new segment
  * from the next chunk.
  *
+ * <p>Interim segments (off by default): while speech is open, every interim interval of it (counted from its start,
+ * once it has lasted the minimum speech) the span so far is reported, padded at its start as the final segment will
+ * be, so that a transcript can be shown before the speech ends; the final segment follows as without them.
+ *
  * <p>Where the end lies: Silero places it at the first chunk under the exit threshold. Here it is, by default, the
  * first chunk of that silence under the enter threshold ({@link EndRule#LEFT_SPEECH}): the exit threshold and the
  * minimum silence confirm that speech ended, the enter threshold says where. The model's probability lags the audio by
@@ -47,6 +51,12 @@ public final class Endpointer implements Serializable {
 
         /** A run of speech shorter than the minimum was dropped. */
         default void tooShort(long start, long end) {}
+
+        /**
+         * The open speech so far, when interim segments are on: {@code segment.speechEnd()} and {@code segment.end()}
+         * are where the audio seen ends.
+         */
+        default void interim(Segment segment) {}
     }
 
     private final float enter;
@@ -56,6 +66,7 @@ public final class Endpointer implements Serializable {
     private final long minSilence;
     private final long pad;
     private final long maxSegment;
+    private final long interim;
     private final EndRule endRule;
 
     private Endpointer(Builder b) {
@@ -66,6 +77,7 @@ public final class Endpointer implements Serializable {
         this.minSilence = samples(b.minSilence, b.sampleRate);
         this.pad = samples(b.speechPad, b.sampleRate);
         this.maxSegment = samples(b.maxSegment, b.sampleRate);
+        this.interim = samples(b.interimInterval, b.sampleRate);
         this.endRule = b.endRule;
     }
 
@@ -85,6 +97,11 @@ public final class Endpointer implements Serializable {
     /** The speech pad, in samples. */
     public long padSamples() {
         return pad;
+    }
+
+    /** The interval of interim segments in samples, 0 when they are off. */
+    public long interimSamples() {
+        return interim;
     }
 
     /** The longest segment, in samples (speech pad excluded). */
@@ -110,6 +127,7 @@ public final class Endpointer implements Serializable {
                 s.triggered = true;
                 s.start = at;
                 s.deepestAt = -1;
+                s.nextInterimAt = at + interim;
                 out.speechStarted(at);
             }
             return;
@@ -137,11 +155,17 @@ public final class Endpointer implements Serializable {
             s.deepestAt = -1;
             s.silenceFrom = -1;
             s.leftSpeechAt = -1;
+            s.nextInterimAt = s.start + interim;
             if (s.start > at) {
                 s.triggered = false;
             } else {
                 out.speechStarted(s.start);
             }
+        }
+        long seen = at + chunk;
+        if (interim > 0 && s.triggered && seen >= s.nextInterimAt && seen - s.start >= minSpeech) {
+            s.nextInterimAt = seen + interim;
+            out.interim(new Segment(s.start, seen, paddedStart(s), seen, false));
         }
     }
 
@@ -159,13 +183,17 @@ public final class Endpointer implements Serializable {
             out.tooShort(s.start, speechEnd);
             return;
         }
-        long start = Math.max(Math.max(0, s.start - pad), s.lastEnd);
+        long start = paddedStart(s);
         long end = Math.min(speechEnd + pad, seen);
         if (cut) {
             end = speechEnd; // the next segment starts right after: no pad into it
         }
         s.lastEnd = end;
         out.segment(new Segment(s.start, speechEnd, start, end, cut));
+    }
+
+    private long paddedStart(State s) {
+        return Math.max(Math.max(0, s.start - pad), s.lastEnd);
     }
 
     /** A stream's endpointing memory. A Flink POJO (public fields, no-argument constructor) for keyed state. */
@@ -186,6 +214,8 @@ public final class Endpointer implements Serializable {
         public float deepestP;
         /** The end of the last segment, with its pad. */
         public long lastEnd;
+        /** Where the open speech's next interim segment is due (when interim segments are on). */
+        public long nextInterimAt;
 
         public State() {}
     }
@@ -200,6 +230,7 @@ public final class Endpointer implements Serializable {
         private Duration minSilence = Duration.ofMillis(100);
         private Duration speechPad = Duration.ofMillis(30);
         private Duration maxSegment = Duration.ofSeconds(20);
+        private Duration interimInterval = Duration.ZERO;
         private EndRule endRule = EndRule.LEFT_SPEECH;
 
         /** Speech starts at this probability (0.5). */
@@ -244,6 +275,12 @@ public final class Endpointer implements Serializable {
             return this;
         }
 
+        /** Reports the open speech so far every {@code interval} of it (zero, the default: never). */
+        public Builder optInterimInterval(Duration interval) {
+            this.interimInterval = interval;
+            return this;
+        }
+
         public Builder optEndRule(EndRule endRule) {
             this.endRule = endRule;
             return this;
@@ -264,7 +301,7 @@ public final class Endpointer implements Serializable {
                 throw new IllegalArgumentException("sample rate and chunk must be positive, were " + sampleRate + " and "
                         + chunkSamples);
             }
-            for (Duration d : new Duration[] {minSpeech, minSilence, speechPad}) {
+            for (Duration d : new Duration[] {minSpeech, minSilence, speechPad, interimInterval}) {
                 if (d.isNegative()) {
                     throw new IllegalArgumentException("durations must not be negative, got " + d);
                 }
@@ -272,6 +309,11 @@ public final class Endpointer implements Serializable {
             if (samples(maxSegment, sampleRate) < samples(minSpeech, sampleRate) + 2L * chunkSamples) {
                 throw new IllegalArgumentException("the maximum segment (" + maxSegment.toMillis()
                         + " ms) must exceed the minimum speech (" + minSpeech.toMillis() + " ms) by two chunks");
+            }
+            long interimSamples = samples(interimInterval, sampleRate);
+            if (interimSamples > 0 && interimSamples < chunkSamples) {
+                throw new IllegalArgumentException("the interim interval (" + interimInterval.toMillis()
+                        + " ms) must be zero (off) or at least one chunk");
             }
             Objects.requireNonNull(endRule, "endRule");
             return new Endpointer(this);

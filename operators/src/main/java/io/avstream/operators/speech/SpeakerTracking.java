@@ -34,6 +34,8 @@ import org.apache.flink.util.OutputTag;
  * model's calibrated threshold), and, when no enrolled speaker is accepted, the stream's anonymous label for the voice
  * ({@link Speakers.Clusters}, in keyed state). Enrolments (by embedding; a voice clip is embedded before it gets here)
  * and deletions update the broadcast state {@value #STATE}, which checkpoints keep, so enrolments survive restarts; the
+ * An interim prediction (the speech so far) gets the best enrolled speaker but no anonymous label, and leaves the
+ * stream's anonymous voices as they are: only final segments are clustered. The
  * deletion of a speaker who is not enrolled is a dead letter ({@link ReasonCode#UNKNOWN_SPEAKER}, written by the first
  * subtask only, since every subtask sees it).
  *
@@ -97,6 +99,10 @@ public class SpeakerTracking extends KeyedBroadcastProcessFunction<String, Speec
             s = new Speakers.Clusters.State();
         }
         Prediction p = identify(r, speakers, threshold, clustering, s);
+        if (!isFinal(p)) {
+            out.collect(p);
+            return;
+        }
         if (p.getSpeech() != null && p.getSpeech().getSpeakerLabel() != null) {
             clusters.update(s);
             anonymous.inc();
@@ -107,8 +113,9 @@ public class SpeakerTracking extends KeyedBroadcastProcessFunction<String, Speec
     }
 
     /**
-     * A segment's prediction with its speaker: the best enrolled speaker with its score; when none is accepted, the
-     * stream's anonymous label from {@code clusters} (updated). The offline reference uses it as the job does.
+     * A segment's prediction with its speaker: the best enrolled speaker with its score; when none is accepted and the
+     * prediction is final, the stream's anonymous label from {@code clusters} (updated). The offline reference uses it
+     * as the job does.
      */
     public static Prediction identify(SpeechResult r, Map<String, float[]> enrolled, float threshold,
             Speakers.Clusters clustering, Speakers.Clusters.State clusters) {
@@ -118,7 +125,7 @@ public class SpeakerTracking extends KeyedBroadcastProcessFunction<String, Speec
         if (best != null) {
             p.setSpeaker(new SpeakerMatch(best.speakerId(), best.score(), best.accepted()));
         }
-        if (best == null || !best.accepted()) {
+        if ((best == null || !best.accepted()) && isFinal(r.prediction)) {
             label = clustering.assign(clusters, r.embedding);
         }
         SpeechDetail d = r.prediction.getSpeech();
@@ -126,6 +133,10 @@ public class SpeakerTracking extends KeyedBroadcastProcessFunction<String, Speec
             p.setSpeech(SpeechDetail.newBuilder(d).setSpeakerLabel(label).build());
         }
         return p.build();
+    }
+
+    private static boolean isFinal(Prediction p) {
+        return p.getSpeech() == null || p.getSpeech().getFinal$();
     }
 
     @Override

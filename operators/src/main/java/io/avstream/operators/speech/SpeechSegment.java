@@ -20,6 +20,11 @@ public class SpeechSegment {
     public float[] samples;
     /** Whether the segment reached the maximum length and was cut at its deepest pause. */
     public boolean cutAtMaxLength;
+    /**
+     * Whether this is the open speech so far (an interim segment: its end is where the audio seen ends, and the final
+     * segment of the same speech follows).
+     */
+    public boolean interim;
     /** Capture time of the newest chunk taken when the segment was completed, microseconds. */
     public long lastCaptureUs;
     /** Kafka timestamp of that chunk, microseconds. */
@@ -32,6 +37,7 @@ public class SpeechSegment {
     @Override
     public String toString() {
         return "SpeechSegment{" + streamId + " [" + startUs + "," + endUs + ") speech [" + speechStartUs + ","
-                + speechEndUs + ")" + (cutAtMaxLength ? " cut" : "") + "}";
+                + speechEndUs + ")" + (cutAtMaxLength ? " cut" : "")
+                + (interim ? " interim" : "") + "}";
     }
 }

@@ -25,7 +25,8 @@ import io.avstream.schemas.Word;
  * model was trained; the runtime pads a batch to its longest segment and passes the lengths), and from the outputs the
  * segment's prediction: the transcript by greedy CTC decoding of the segment's own CTC frames, each word's times from
  * the alignment, the emotions with their scores (softmax, highest first), and the speaker embedding for
- * {@link SpeakerTracking}.
+ * {@link SpeakerTracking}. An interim segment (the speech so far) gives an interim prediction ({@code final} false, its
+ * id that of a final prediction ending there plus {@code /interim}).
  */
 public final class SpeechTranslator implements Translator<SpeechSegment, SpeechResult> {
     /** The task name written in predictions, and the manifest task it serves. */
@@ -65,7 +66,8 @@ public final class SpeechTranslator implements Translator<SpeechSegment, SpeechR
         bytes.flip();
         SpeechResult out = new SpeechResult();
         out.prediction = Prediction.newBuilder()
-                .setPredictionId(PredictionIds.of(s.streamId, TASK, s.endUs, model.name(), model.version()))
+                .setPredictionId(PredictionIds.of(s.streamId, TASK, s.endUs, model.name(), model.version())
+                        + (s.interim ? "/interim" : ""))
                 .setStreamId(s.streamId)
                 .setTask(TASK)
                 .setModelName(model.name())
@@ -75,7 +77,7 @@ public final class SpeechTranslator implements Translator<SpeechSegment, SpeechR
                 .setText(t.text())
                 .setLabels(Scores.topLabels(emotion, model.emotions(), model.emotions().size()))
                 .setEmbedding(bytes)
-                .setSpeech(new SpeechDetail(true, s.speechStartUs, s.speechEndUs, words, null))
+                .setSpeech(new SpeechDetail(!s.interim, s.speechStartUs, s.speechEndUs, words, null))
                 .setLatency(Latencies.of(s.lastCaptureUs, s.lastKafkaUs, s.closedAtUs, r.inferenceStartMicros(),
                         r.inferenceEndMicros(), r.batchSize(), r.queueNanos() / 1000L))
                 .build();

@@ -34,6 +34,9 @@ public final class VadStream implements Serializable {
         /** A segment is complete. */
         void segment(SpeechSegment segment);
 
+        /** The open speech so far ({@link SpeechSegment#interim}), when the endpointer reports it. */
+        default void interim(SpeechSegment segment) {}
+
         /** A chunk was scored (the probability of the chunk from 16 kHz sample {@code first}). */
         default void probability(long first, float p) {}
 
@@ -163,7 +166,10 @@ public final class VadStream implements Serializable {
         }
     }
 
-    /** The segments of a whole recording at once (the offline reference), scored one chunk at a time. */
+    /**
+     * The segments of a whole recording at once (the offline reference), scored one chunk at a time; interim segments,
+     * when the endpointer reports them, among them in the order they come.
+     */
     public List<SpeechSegment> offline(String streamId, long t0Us, int sampleRate, float[] mono, SileroVad vad,
             Listener listener) throws InterruptedException, ExecutionException {
         List<SpeechSegment> out = new ArrayList<>();
@@ -172,6 +178,12 @@ public final class VadStream implements Serializable {
             public void segment(SpeechSegment segment) {
                 out.add(segment);
                 listener.segment(segment);
+            }
+
+            @Override
+            public void interim(SpeechSegment segment) {
+                out.add(segment);
+                listener.interim(segment);
             }
 
             @Override
@@ -212,19 +224,12 @@ public final class VadStream implements Serializable {
         return new Endpointer.Listener() {
             @Override
             public void segment(Endpointer.Segment seg) {
-                SpeechSegment out = new SpeechSegment();
-                out.streamId = streamId;
-                out.firstSample = seg.start();
-                out.samples = Arrays.copyOfRange(s.audio, (int) (seg.start() - s.audioStart), (int) (seg.end() - s.audioStart));
-                out.startUs = timeUs(s, seg.start());
-                out.endUs = timeUs(s, seg.end());
-                out.speechStartUs = timeUs(s, seg.speechStart());
-                out.speechEndUs = timeUs(s, seg.speechEnd());
-                out.cutAtMaxLength = seg.cutAtMaxLength();
-                out.lastCaptureUs = s.lastCaptureUs;
-                out.lastKafkaUs = s.lastKafkaUs;
-                out.closedAtUs = nowUs;
-                listener.segment(out);
+                listener.segment(toSegment(streamId, s, seg, false, nowUs));
+            }
+
+            @Override
+            public void interim(Endpointer.Segment seg) {
+                listener.interim(toSegment(streamId, s, seg, true, nowUs));
             }
 
             @Override
@@ -232,6 +237,24 @@ public final class VadStream implements Serializable {
                 listener.tooShort();
             }
         };
+    }
+
+    private static SpeechSegment toSegment(String streamId, VadStreamState s, Endpointer.Segment seg, boolean interim,
+            long nowUs) {
+        SpeechSegment out = new SpeechSegment();
+        out.streamId = streamId;
+        out.firstSample = seg.start();
+        out.samples = Arrays.copyOfRange(s.audio, (int) (seg.start() - s.audioStart), (int) (seg.end() - s.audioStart));
+        out.startUs = timeUs(s, seg.start());
+        out.endUs = timeUs(s, seg.end());
+        out.speechStartUs = timeUs(s, seg.speechStart());
+        out.speechEndUs = timeUs(s, seg.speechEnd());
+        out.cutAtMaxLength = seg.cutAtMaxLength();
+        out.interim = interim;
+        out.lastCaptureUs = s.lastCaptureUs;
+        out.lastKafkaUs = s.lastKafkaUs;
+        out.closedAtUs = nowUs;
+        return out;
     }
 
     private static long timeUs(VadStreamState s, long sample) {

@@ -44,7 +44,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * and when a stream sends nothing for the idle timeout (time before a restart not counted), its open segment ends.
  *
  * <p>Metrics: {@code vadChunks}, {@code vadBatches}, {@code vadBatchSize} (histogram), {@code speechSegments},
- * {@code speechSegmentsCut}, {@code speechTooShort}, {@code audioGapsFilled}, {@code audioStreamRestarts},
+ * {@code speechSegmentsCut}, {@code speechInterimSegments}, {@code speechTooShort}, {@code audioGapsFilled}, {@code audioStreamRestarts},
  * {@code audioOverlapSamples}.
  */
 public class VoiceActivityOperator extends AbstractStreamOperator<SpeechSegment>
@@ -71,6 +71,7 @@ public class VoiceActivityOperator extends AbstractStreamOperator<SpeechSegment>
     private transient Histogram batchSize;
     private transient Counter segments;
     private transient Counter segmentsCut;
+    private transient Counter interims;
     private transient Counter tooShort;
     private transient Counter gapsFilled;
     private transient Counter restarts;
@@ -109,6 +110,7 @@ public class VoiceActivityOperator extends AbstractStreamOperator<SpeechSegment>
         batchSize = g.histogram("vadBatchSize", new DescriptiveStatisticsHistogram(1000));
         segments = g.counter("speechSegments");
         segmentsCut = g.counter("speechSegmentsCut");
+        interims = g.counter("speechInterimSegments");
         tooShort = g.counter("speechTooShort");
         gapsFilled = g.counter("audioGapsFilled");
         restarts = g.counter("audioStreamRestarts");
@@ -308,6 +310,12 @@ public class VoiceActivityOperator extends AbstractStreamOperator<SpeechSegment>
                 if (segment.cutAtMaxLength) {
                     segmentsCut.inc();
                 }
+                output.collect(new StreamRecord<>(segment));
+            }
+
+            @Override
+            public void interim(SpeechSegment segment) {
+                interims.inc();
                 output.collect(new StreamRecord<>(segment));
             }
 

@@ -106,6 +106,7 @@ public class VoiceEnrolment extends ProcessFunction<SpeakerEnrolment, SpeakerEnr
         }
         int rate = e.getAudioSampleRate();
         List<SpeechSegment> segments = stream.offline(e.getSpeakerId(), 0, rate, x, vad, seg -> {});
+        segments.removeIf(s -> s.interim);
         if (segments.isEmpty()) {
             return null;
         }

@@ -140,6 +140,75 @@ class EndpointerTest {
     }
 
     @Test
+    void interimSegmentsReportTheOpenSpeechEveryIntervalAndLeaveTheFinalSegmentsAsTheyAre() {
+        Endpointer e = Endpointer.builder().optInterimInterval(Duration.ofMillis(500)).build(); // 8,000 samples
+        Endpointer.State s = new Endpointer.State();
+        List<Endpointer.Segment> interims = new ArrayList<>();
+        List<Endpointer.Segment> finals = new ArrayList<>();
+        int[] counts = {10, 50, 10, 40, 10};
+        float[] probs = {0, 0.95f, 0, 0.95f, 0};
+        long i = 0;
+        for (int r = 0; r < counts.length; r++) {
+            for (int k = 0; k < counts[r]; k++, i++) {
+                e.accept(s, i, probs[r], new Endpointer.Listener() {
+                    @Override
+                    public void segment(Endpointer.Segment segment) {
+                        finals.add(segment);
+                    }
+
+                    @Override
+                    public void interim(Endpointer.Segment segment) {
+                        interims.add(segment);
+                    }
+                });
+            }
+        }
+        // speech from chunk 10: due at 10 * 512 + 8,000 = 13,120, first reached when chunk 25 is seen (26 * 512), then
+        // 8,000 samples after each; the second speech (from chunk 70) starts its own count
+        assertThat(interims).containsExactly(
+                new Endpointer.Segment(10 * C, 26 * C, 10 * C - PAD, 26 * C, false),
+                new Endpointer.Segment(10 * C, 42 * C, 10 * C - PAD, 42 * C, false),
+                new Endpointer.Segment(10 * C, 58 * C, 10 * C - PAD, 58 * C, false),
+                new Endpointer.Segment(70 * C, 86 * C, 70 * C - PAD, 86 * C, false),
+                new Endpointer.Segment(70 * C, 102 * C, 70 * C - PAD, 102 * C, false));
+        assertThat(finals).isEqualTo(run(Endpointer.builder().build(), counts, probs));
+        assertThat(run(Endpointer.builder().build(), counts, probs)).hasSize(2);
+        assertThatThrownBy(() -> Endpointer.builder().optInterimInterval(Duration.ofMillis(10)).build())
+                .hasMessageContaining("interim interval");
+    }
+
+    @Test
+    void interimSegmentsWaitForTheMinimumSpeechAndRestartAfterACut() {
+        Endpointer e = Endpointer.builder().optInterimInterval(Duration.ofMillis(64)).optMaxSegment(Duration.ofSeconds(1))
+                .build();
+        Endpointer.State s = new Endpointer.State();
+        List<Endpointer.Segment> interims = new ArrayList<>();
+        List<Endpointer.Segment> finals = new ArrayList<>();
+        for (long i = 0; i < 60; i++) {
+            e.accept(s, i, i < 2 ? 0 : 0.99f, new Endpointer.Listener() {
+                @Override
+                public void segment(Endpointer.Segment segment) {
+                    finals.add(segment);
+                }
+
+                @Override
+                public void interim(Endpointer.Segment segment) {
+                    interims.add(segment);
+                }
+            });
+        }
+        // 250 ms = 4,000 samples: the first interim comes with 8 chunks (4,096) of speech, then every 2 chunks
+        assertThat(interims.get(0)).isEqualTo(new Endpointer.Segment(2 * C, 10 * C, 2 * C - PAD, 10 * C, false));
+        assertThat(interims.get(1).end()).isEqualTo(12 * C);
+        // cut at 1 s (31.25 chunks, reached with chunk 33): speech goes on after the cut, counted anew
+        assertThat(finals).hasSize(1);
+        long after = finals.get(0).speechEnd() + C;
+        assertThat(interims).filteredOn(g -> g.speechStart() == after).first()
+                .isEqualTo(new Endpointer.Segment(after, after + 8 * C, after - PAD, after + 8 * C, false));
+        assertThat(interims).allSatisfy(g -> assertThat(g.end() - g.speechStart()).isGreaterThanOrEqualTo(4_000));
+    }
+
+    @Test
     void defaultsAreSilerosAndBadRulesAreRefused() {
         Endpointer e = Endpointer.builder().build();
         assertThat(e.padSamples()).isEqualTo(480);

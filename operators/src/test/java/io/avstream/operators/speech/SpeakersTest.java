@@ -81,4 +81,43 @@ class SpeakersTest {
                 .isIn("speaker-1", "speaker-2");
         assertThat(t.counts).hasSize(2);
     }
+
+    @Test
+    void interimPredictionsGetTheEnrolledSpeakerButNeitherJoinNorOpenAnAnonymousVoice() {
+        float[] voice = unit(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        float[] other = unit(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Speakers.Clusters clustering = new Speakers.Clusters(0.6f, 8);
+        Speakers.Clusters.State state = new Speakers.Clusters.State();
+        java.util.Map<String, float[]> enrolled = java.util.Map.of("ada", voice);
+        io.avstream.schemas.Prediction enrolledInterim = SpeakerTracking.identify(result(voice, false), enrolled, 0.6f,
+                clustering, state);
+        assertThat(enrolledInterim.getSpeaker().getSpeakerId()).isEqualTo("ada");
+        assertThat(enrolledInterim.getSpeaker().getAccepted()).isTrue();
+        io.avstream.schemas.Prediction unknownInterim = SpeakerTracking.identify(result(other, false), enrolled, 0.6f,
+                clustering, state);
+        assertThat(unknownInterim.getSpeaker().getAccepted()).isFalse();
+        assertThat(unknownInterim.getSpeech().getSpeakerLabel()).isNull();
+        assertThat(state.counts).isNullOrEmpty();
+        io.avstream.schemas.Prediction unknownFinal = SpeakerTracking.identify(result(other, true), enrolled, 0.6f,
+                clustering, state);
+        assertThat(unknownFinal.getSpeech().getSpeakerLabel()).isEqualTo("speaker-1");
+        assertThat(state.counts).hasSize(1);
+    }
+
+    private static SpeechResult result(float[] embedding, boolean isFinal) {
+        SpeechResult r = new SpeechResult();
+        r.embedding = embedding;
+        r.prediction = io.avstream.schemas.Prediction.newBuilder()
+                .setPredictionId("mic/speech/1")
+                .setStreamId("mic")
+                .setTask("speech")
+                .setModelName("m")
+                .setModelVersion("1")
+                .setWindowStartUs(0)
+                .setWindowEndUs(1)
+                .setSpeech(new io.avstream.schemas.SpeechDetail(isFinal, 0L, 1L, java.util.List.of(), null))
+                .setLatency(io.avstream.operators.post.Latencies.of(0, 0, 0, 0, 0, 1, 0))
+                .build();
+        return r;
+    }
 }

@@ -69,6 +69,13 @@ class SpeechTranslatorTest {
                 double sum = p.getLabels().stream().mapToDouble(l -> l.getScore()).sum();
                 assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
                 assertThat(Speakers.normalised(t.result(s, r).embedding, 1e-3)).isTrue();
+                assertThat(p.getSpeech().getFinal$()).isTrue();
+                // the same span as an interim segment: the same outputs, marked so, under its own id
+                s.interim = true;
+                Prediction interim = t.result(s, r).prediction;
+                assertThat(interim.getSpeech().getFinal$()).isFalse();
+                assertThat(interim.getText()).isEqualTo(p.getText());
+                assertThat(interim.getPredictionId()).isEqualTo(p.getPredictionId() + "/interim");
                 System.out.printf("golden utterance %d: \"%s\" (%s)%n", i, p.getText(), p.getLabels().get(0).getName());
             }
         }

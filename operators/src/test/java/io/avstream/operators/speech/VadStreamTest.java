@@ -107,13 +107,59 @@ class VadStreamTest {
                 .containsExactlyElementsOf(offline);
     }
 
+    @Test
+    void interimSegmentsComeInAnyChunkingAsInTheWholeRecordingAndArePrefixesOfTheirFinalSegment() throws Exception {
+        float[] audio = recording();
+        VadStream interim = new VadStream(new AudioClock(20_000, 1_000_000),
+                Endpointer.builder().optInterimInterval(java.time.Duration.ofMillis(400)).build());
+        List<SpeechSegment> offline = interim.offline("mic", T0, 16_000, audio, vad, s -> {});
+        List<SpeechSegment> finals = offline.stream().filter(g -> !g.interim).toList();
+        assertThat(finals).usingRecursiveFieldByFieldElementComparator(TIMES_AND_SAMPLES)
+                .containsExactlyElementsOf(STREAM.offline("mic", T0, 16_000, audio, vad, s -> {}));
+        assertThat(offline.size() - finals.size()).as("interim segments").isGreaterThan(finals.size());
+        assertThat(streamed(interim, audio, 16_000, new Random(3))).usingRecursiveFieldByFieldElementComparator(TIMES_AND_SAMPLES)
+                .containsExactlyElementsOf(offline);
+        // each interim is its final segment's start, samples and all, up to where the audio seen ended
+        SpeechSegment next = null;
+        for (int i = offline.size() - 1; i >= 0; i--) {
+            SpeechSegment g = offline.get(i);
+            if (!g.interim) {
+                next = g;
+                continue;
+            }
+            assertThat(next).as("a final segment after interim " + g).isNotNull();
+            assertThat(g.startUs).isEqualTo(next.startUs);
+            assertThat(g.speechStartUs).isEqualTo(next.speechStartUs);
+            // an interim may come while the silence that ends the speech is being confirmed (100 ms and a few chunks)
+            assertThat(g.endUs).isGreaterThan(g.speechStartUs).isLessThanOrEqualTo(next.endUs + 200_000);
+            int n = Math.min(g.samples.length, next.samples.length);
+            assertThat(java.util.Arrays.copyOf(g.samples, n)).isEqualTo(java.util.Arrays.copyOf(next.samples, n));
+        }
+    }
+
     static final org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration TIMES_AND_SAMPLES =
             org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration.builder()
                     .withIgnoredFields("lastCaptureUs", "lastKafkaUs", "closedAtUs").build();
 
     /** The recording in blocks of 20-150 ms, each block's chunks scored before the next is taken. */
     static List<SpeechSegment> streamed(float[] audio, int rate, Random rnd) throws Exception {
+        return streamed(STREAM, audio, rate, rnd);
+    }
+
+    /** As {@link #streamed(float[], int, Random)}, through {@code stream}, interim segments among the segments. */
+    static List<SpeechSegment> streamed(VadStream stream, float[] audio, int rate, Random rnd) throws Exception {
         List<SpeechSegment> out = new ArrayList<>();
+        VadStream.Listener listener = new VadStream.Listener() {
+            @Override
+            public void segment(SpeechSegment segment) {
+                out.add(segment);
+            }
+
+            @Override
+            public void interim(SpeechSegment segment) {
+                out.add(segment);
+            }
+        };
         VadStreamState s = null;
         int at = 0;
         long seq = 0;
@@ -124,19 +170,19 @@ class VadStreamTest {
             int len = Math.min(audio.length - at, rate * (20 + rnd.nextInt(131)) / 1000);
             float[] block = java.util.Arrays.copyOfRange(audio, at, at + len);
             long captureUs = T0 + (long) at * 1_000_000L / rate;
-            s = STREAM.accept("mic", s, new PcmBlock("mic", seq++, captureUs, captureUs, rate, block, null), 0, out::add);
+            s = stream.accept("mic", s, new PcmBlock("mic", seq++, captureUs, captureUs, rate, block, null), 0, listener);
             List<float[]> rnn = new ArrayList<>(List.of(s.rnn));
-            while (STREAM.ready(s) > 0) {
-                float p = vad.score(List.of(STREAM.input(s)), rnn)[0];
-                STREAM.scored("mic", s, p, rnn.get(0), 0, out::add);
+            while (stream.ready(s) > 0) {
+                float p = vad.score(List.of(stream.input(s)), rnn)[0];
+                stream.scored("mic", s, p, rnn.get(0), 0, listener);
             }
-            STREAM.trim(s);
+            stream.trim(s);
             most = Math.max(most, s.audio.length);
             sum += s.audio.length;
             n++;
             at += len;
         }
-        STREAM.finish("mic", s, 0, out::add);
+        stream.finish("mic", s, 0, listener);
         // the keyed state's bulk: the samples kept (the rest is the 256-float recurrent state and a few numbers)
         System.out.printf("VAD state at %d Hz: samples kept after each block, mean %.0f (%.1f KB), most %d (%.1f KB)%n", rate,
                 (double) sum / n, sum * 4.0 / n / 1024, most, most * 4.0 / 1024);

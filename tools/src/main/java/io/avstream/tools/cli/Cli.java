@@ -63,7 +63,7 @@ public final class Cli implements Callable<Integer> {
         sb.append(String.format("%-12s %s-%s ", p.getStreamId(),
                 Clock.hms(p.getWindowStartUs()), Clock.hms(p.getWindowEndUs())));
         if (p.getSpeech() != null) {
-            sb.append(String.format("SPEECH \"%s\"", p.getText()));
+            sb.append(String.format(p.getSpeech().getFinal$() ? "SPEECH \"%s\"" : "speech \"%s ...\" (so far)", p.getText()));
             if (!p.getLabels().isEmpty()) {
                 sb.append(String.format("  %s %.2f", p.getLabels().get(0).getName(), p.getLabels().get(0).getScore()));
             }

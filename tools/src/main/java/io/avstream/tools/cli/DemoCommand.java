@@ -54,6 +54,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     + "speech pipeline, transcripts printed as they arrive; 0 runs without speech (default ${DEFAULT-VALUE}).")
     int speechStreams;
 
+    @Option(names = "--speech-interim", defaultValue = "1s", converter = DurationConverter.class,
+            description = "While a phrase is being spoken, an interim transcript of it so far every this much of it, "
+                    + "before the final one; 0s for final transcripts only (default ${DEFAULT-VALUE}).")
+    Duration speechInterim;
+
     @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to run (default ${DEFAULT-VALUE}).")
     Duration duration;
@@ -126,6 +131,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 kafka.createTopic(Topics.PREDICTIONS_SPEECH, 4);
                 kafka.createTopic(Topics.SPEAKERS, 1);
                 pipelines.add(SpeechPipeline.NAME);
+                pairs.put(SpeechOptions.INTERIM_INTERVAL.key(), speechInterim.toMillis() + " ms");
             }
             pairs.put(JobOptions.PIPELINES.key(), String.join(",", pipelines));
 

@@ -8,7 +8,7 @@ import io.avstream.schemas.Prediction;
 /**
  * The demo's speech: streams that play the bundled recording of spoken phrases ({@link KnownSpeech}) in a loop, in
  * real time, through the capture path ({@code produce --input}); a consumer of the speech predictions that prints each
- * transcript as it arrives next to what was said; at the end, the word error rate over the phrases heard.
+ * transcript as it arrives (interim ones too, marked so) next to what was said; at the end, the word error rate over the phrases heard.
  */
 final class SpeechDemo extends LoopedRecordingDemo {
 
@@ -32,6 +32,12 @@ final class SpeechDemo extends LoopedRecordingDemo {
     @Override
     protected void onPrediction(Prediction p, long arrivalUs) {
         if (p.getSpeech() == null) {
+            return;
+        }
+        if (!p.getSpeech().getFinal$()) {
+            if (!quiet) {
+                Cli.printPrediction(out, p, arrivalUs);
+            }
             return;
         }
         summary.record(p, arrivalUs);

@@ -92,10 +92,15 @@ class SpeechPipelineITCase {
         settings.put(JobOptions.DELIVERY.key(), "exactly-once");
         settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500ms");
         settings.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
+        // interim transcripts of the speech so far every 700 ms of it, then each segment's final one
+        settings.put(SpeechOptions.INTERIM_INTERVAL.key(), "700 ms");
         Configuration conf = JobConfig.fromMap(settings).flink();
+        // the enrolments' embeddings come from whole phrases only
+        Configuration finalsOnly = new Configuration(conf);
+        finalsOnly.set(SpeechOptions.INTERIM_INTERVAL, Duration.ZERO);
 
         // alice enrolled by the embedding of her phrase, bob by a clip of his
-        Prediction alicePhrase = OfflineSpeech.predict(conf, "enrol", 0, 16_000, 1, SampleEncoding.PCM_S16LE,
+        Prediction alicePhrase = OfflineSpeech.predict(finalsOnly, "enrol", 0, 16_000, 1, SampleEncoding.PCM_S16LE,
                 pcm(slice(speech, ALICE)), Map.of()).get(0);
         byte[] aliceEmbedding = bytes(alicePhrase.getEmbedding());
         AvroCodec<SpeakerEnrolment> enrolments = AvroCodec.forClass(SpeakerEnrolment.class);
@@ -164,7 +169,7 @@ class SpeechPipelineITCase {
             long t0 = (System.currentTimeMillis() / 1000 - 60) * 1_000_000L;
             Map<String, float[]> enrolled = new TreeMap<>();
             enrolled.put("alice", floats(aliceEmbedding));
-            enrolled.put("bob", voiceEmbedding(OfflineSpeech.predict(conf, "enrol", 0, 16_000, 1, SampleEncoding.PCM_S16LE,
+            enrolled.put("bob", voiceEmbedding(OfflineSpeech.predict(finalsOnly, "enrol", 0, 16_000, 1, SampleEncoding.PCM_S16LE,
                     pcm(slice(speech, BOB)), Map.of())));
             Map<String, List<Prediction>> expected = new TreeMap<>();
             for (Recording rec : recordings) {
@@ -196,11 +201,14 @@ class SpeechPipelineITCase {
             assertThat(byId).hasSize(count);
             double worst = 0;
             for (Map.Entry<String, List<Prediction>> e : expected.entrySet()) {
-                assertThat(e.getValue()).as(e.getKey() + " segments").hasSizeGreaterThanOrEqualTo(10);
+                long finals = e.getValue().stream().filter(x -> x.getSpeech().getFinal$()).count();
+                assertThat(finals).as(e.getKey() + " segments").isGreaterThanOrEqualTo(10);
+                assertThat(e.getValue().size() - finals).as(e.getKey() + " interim predictions").isGreaterThanOrEqualTo(5);
                 for (Prediction x : e.getValue()) {
                     Prediction a = byId.get(x.getPredictionId());
                     assertThat(a).as("prediction " + x.getPredictionId()).isNotNull();
                     assertThat(a.getWindowStartUs()).isEqualTo(x.getWindowStartUs());
+                    assertThat(a.getSpeech().getFinal$()).isEqualTo(x.getSpeech().getFinal$());
                     assertThat(a.getText()).isEqualTo(x.getText());
                     assertThat(a.getSpeech().getWords()).extracting(Word::getText, Word::getStartUs, Word::getEndUs)
                             .containsExactlyElementsOf(x.getSpeech().getWords().stream()
@@ -216,10 +224,12 @@ class SpeechPipelineITCase {
                     worst = Math.max(worst, Math.abs(a.getSpeaker().getScore() - x.getSpeaker().getScore()));
                     assertThat(a.getSpeech().getSpeakerLabel()).isEqualTo(x.getSpeech().getSpeakerLabel());
                 }
-                System.out.printf("%s: %d segments%n", e.getKey(), e.getValue().size());
+                System.out.printf("%s: %d segments, %d interim predictions%n", e.getKey(), finals,
+                        e.getValue().size() - finals);
                 for (Prediction x : e.getValue()) {
-                    System.out.printf("  %6.2f-%6.2f s  %-32s %-8s %s %.2f %s%n", (x.getWindowStartUs() - t0) / 1e6,
-                            (x.getWindowEndUs() - t0) / 1e6, "\"" + x.getText() + "\"", x.getLabels().get(0).getName(),
+                    System.out.printf("  %6.2f-%6.2f s %s %-32s %-8s %s %.2f %s%n", (x.getWindowStartUs() - t0) / 1e6,
+                            (x.getWindowEndUs() - t0) / 1e6, x.getSpeech().getFinal$() ? " " : "~", "\"" + x.getText() + "\"",
+                            x.getLabels().get(0).getName(),
                             x.getSpeaker().getSpeakerId(), x.getSpeaker().getScore(),
                             x.getSpeaker().getAccepted() ? "accepted" : x.getSpeech().getSpeakerLabel());
                 }

@@ -26,7 +26,8 @@ import org.apache.flink.configuration.Configuration;
 /**
  * The speech pipeline's predictions for a whole recording computed at once, outside Flink and Kafka: the same
  * down-mix, conversion to 16 kHz, voice activity and endpointing over all its samples, the speech model one segment at
- * a time, and the same speaker attribution against the given enrolled speakers; what a streaming run must equal.
+ * a time, and the same speaker attribution against the given enrolled speakers; what a streaming run must equal
+ * (interim predictions among them when the configuration asks for them).
  */
 public final class OfflineSpeech {
 
