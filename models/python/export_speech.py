@@ -30,6 +30,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 from avstream_models.packaging import sha256  # noqa: E402
+from avstream_models.speech_data import VOCABULARY  # noqa: E402
 from avstream_models.speech_model import (EMOTIONS, FBANK_CALL, SYMBOLS, SpeechConfig, SpeechModel,  # noqa: E402
                                           count_parameters, fbank, greedy_decode, output_frames)
 
@@ -40,6 +41,11 @@ OPSET = 17
 INPUTS = ["fbank", "fbank_len"]
 OUTPUTS = ["ctc_logits", "speaker_embedding", "emotion_logits"]
 BUCKETS = [150, 300, 500, 800, 1200, 2000]
+CTC_DECODING = ("vocabulary (the job's default): the most likely path (Viterbi) through a loop of the words of "
+                "ctc_vocabulary (the training vocabulary) in the CTC topology, words separated by '|' or a blank "
+                "(avstream_models/ctc_vocabulary.py, Java CtcDecoder.decodeVocabulary); greedy: argmax per valid "
+                "frame, collapse repeats, drop blanks (index 0) and the other specials (<pad>, </s>, <unk>), '|' -> "
+                "space, collapse spaces, trim; letters are upper case in labels.txt (the training texts are lower case)")
 LICENCE = ("avstream project; weights made by this project from speech it synthesises with espeak-ng (GPL-3), flite "
            "(BSD-like) and festival with the ked diphone voice (festvox-kdlpc16k, free licence), resampled and mixed "
            "with sox (GPL/LGPL) and numpy; no third-party weights, no recorded speech. The synthesised audio is not "
@@ -130,9 +136,8 @@ def manifest(model: SpeechModel, out_dir: str, version: str, weights: dict, norm
                            "2 * ceil(fbank_len / 4) frames of a sample are valid"),
             "ctc_blank_index": 0,
             "ctc_word_separator": "|",
-            "ctc_decoding": ("greedy: argmax per valid frame, collapse repeats, drop blanks (index 0) and the other "
-                             "specials (<pad>, </s>, <unk>), '|' -> space, collapse spaces, trim; letters are upper "
-                             "case in labels.txt (the training texts are lower case)"),
+            "ctc_decoding": CTC_DECODING,
+            "ctc_vocabulary": VOCABULARY,
             "speaker_embedding": "L2-normalised; compare two utterances by cosine similarity (dot product)",
             "speaker_verification_threshold": threshold,
             "speaker_verification_threshold_note": ("cosine similarity at the equal-error-rate point on the validation "

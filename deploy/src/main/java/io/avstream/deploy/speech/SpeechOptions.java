@@ -61,6 +61,12 @@ public final class SpeechOptions {
             .withDescription("Where a confirmed segment ends: left-speech (the first chunk of the silence under the enter "
                     + "threshold) or silero (the first under the exit threshold, as Silero's get_speech_timestamps).");
 
+    public static final ConfigOption<String> CTC_DECODING = key("avstream.speech.ctc-decoding")
+            .stringType().defaultValue("vocabulary")
+            .withDescription("How transcripts are decoded from the model's CTC scores: vocabulary (the most likely "
+                    + "sequence of the words the model was trained on, when its package names them; greedy otherwise) "
+                    + "or greedy (the most likely symbol per frame, words as they come out).");
+
     public static final ConfigOption<Duration> INTERIM_INTERVAL = key("avstream.speech.interim-interval")
             .durationType().defaultValue(Duration.ZERO)
             .withDescription("While speech goes on, an interim prediction of the speech so far (final false) every "

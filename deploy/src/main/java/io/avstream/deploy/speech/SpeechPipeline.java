@@ -30,6 +30,7 @@ import io.avstream.operators.speech.SpeakerTracking;
 import io.avstream.operators.speech.SpeechModel;
 import io.avstream.operators.speech.SpeechResult;
 import io.avstream.operators.speech.SpeechSegment;
+import io.avstream.operators.speech.SpeechTranslator;
 import io.avstream.operators.speech.VadStream;
 import io.avstream.operators.speech.VoiceActivityOperator;
 import io.avstream.operators.speech.VoiceEnrolment;
@@ -182,7 +183,8 @@ public final class SpeechPipeline implements Pipeline {
         DataStream<SpeechResult> results = AsyncDataStream.orderedWait(
                         segments,
                         new BatchedInference<>(modelRef, AvstreamJob.runtimeOptions(conf), SpeechSegment.class, SpeechResult.class,
-                                budget.toMillis(), new TranslatorSettings(conf.get(JobOptions.TOP_K))),
+                                budget.toMillis(), new TranslatorSettings(conf.get(JobOptions.TOP_K),
+                                        java.util.Map.of(SpeechTranslator.DECODING, conf.get(SpeechOptions.CTC_DECODING)))),
                         Math.max(60_000L, 4 * budget.toMillis()), TimeUnit.MILLISECONDS,
                         conf.get(SpeechOptions.ASYNC_CAPACITY))
                 .name(uid("inference")).uid(uid("inference"));

@@ -14,7 +14,8 @@ import io.avstream.operators.audio.KaldiFbank;
  * What the job needs to know of a speech model package around its graph, read and checked once: the tensors (a
  * variable-length filterbank input with its lengths; CTC scores, the speaker embedding and emotion scores out), the
  * filterbank and normalisation the model was trained with, the CTC symbols with the blank and word separator, how many
- * CTC frames an input of {@code T} filterbank frames gives ({@code 2 * ceil(T / 4)}, 20 ms each), the speaker
+ * CTC frames an input of {@code T} filterbank frames gives ({@code 2 * ceil(T / 4)}, 20 ms each), the vocabulary the
+ * model was trained on when the package names it ({@code postprocessing.ctc_vocabulary}), the speaker
  * verification threshold and the emotion names. A package that disagrees is refused, naming the field.
  */
 public final class SpeechModel implements Serializable {
@@ -69,7 +70,14 @@ public final class SpeechModel implements Serializable {
         if (ctc.dim(ctc.rank() - 1) != symbols.size()) {
             throw refuse(pkg, "has " + symbols.size() + " CTC symbols for output '" + CTC + "' " + ctc);
         }
-        this.decoder = new CtcDecoder(symbols, (int) number(pkg, post, "ctc_blank_index"), text(pkg, post, "ctc_word_separator"));
+        List<String> vocabulary = new ArrayList<>();
+        post.path("ctc_vocabulary").forEach(n -> vocabulary.add(n.asText()));
+        try {
+            this.decoder = new CtcDecoder(symbols, (int) number(pkg, post, "ctc_blank_index"),
+                    text(pkg, post, "ctc_word_separator"), vocabulary);
+        } catch (IllegalArgumentException e) {
+            throw refuse(pkg, "postprocessing: " + e.getMessage());
+        }
         this.embeddingSize = (int) emb.dim(emb.rank() - 1);
         this.verificationThreshold = (float) number(pkg, post, "speaker_verification_threshold");
         List<String> e = new ArrayList<>();

@@ -23,7 +23,8 @@ import io.avstream.schemas.Word;
 /**
  * Between a speech segment and the speech model: the model input (the segment's filterbank frames, normalised as the
  * model was trained; the runtime pads a batch to its longest segment and passes the lengths), and from the outputs the
- * segment's prediction: the transcript by greedy CTC decoding of the segment's own CTC frames, each word's times from
+ * segment's prediction: the transcript by CTC decoding of the segment's own CTC frames (restricted to the model's
+ * vocabulary when its package names one, by default; greedy otherwise or when asked), each word's times from
  * the alignment, the emotions with their scores (softmax, highest first), and the speaker embedding for
  * {@link SpeakerTracking}. An interim segment (the speech so far) gives an interim prediction ({@code final} false, its
  * id that of a final prediction ending there plus {@code /interim}).
@@ -32,10 +33,36 @@ public final class SpeechTranslator implements Translator<SpeechSegment, SpeechR
     /** The task name written in predictions, and the manifest task it serves. */
     public static final String TASK = "speech";
 
-    private final SpeechModel model;
+    /** The translator option naming the CTC decoding: {@value #VOCABULARY} or {@value #GREEDY}. */
+    public static final String DECODING = "ctc-decoding";
+    /** Greedy decoding (argmax per frame), words as they come out. */
+    public static final String GREEDY = "greedy";
+    /** The best path through the model's vocabulary ({@link CtcDecoder#decodeVocabulary}); greedy without one. */
+    public static final String VOCABULARY = "vocabulary";
 
+    private final SpeechModel model;
+    private final boolean vocabulary;
+
+    /** A translator decoding with the model's vocabulary when its package names one. */
     public SpeechTranslator(ModelPackage pkg) {
+        this(pkg, VOCABULARY);
+    }
+
+    /**
+     * @param decoding {@value #VOCABULARY} (greedy when the package names no vocabulary) or {@value #GREEDY}
+     */
+    public SpeechTranslator(ModelPackage pkg, String decoding) {
         this.model = SpeechModel.of(pkg);
+        if (!decoding.equals(VOCABULARY) && !decoding.equals(GREEDY)) {
+            throw new IllegalArgumentException("CTC decoding must be " + VOCABULARY + " or " + GREEDY + ", was '" + decoding
+                    + "'");
+        }
+        this.vocabulary = decoding.equals(VOCABULARY) && model.decoder().hasVocabulary();
+    }
+
+    /** The transcript of a segment's CTC scores ({@code frames} valid frames), as this translator decodes. */
+    public CtcDecoder.Transcript transcript(float[] ctc, int frames) {
+        return vocabulary ? model.decoder().decodeVocabulary(ctc, frames) : model.decoder().decode(ctc, frames);
     }
 
     public SpeechModel model() {
@@ -51,7 +78,7 @@ public final class SpeechTranslator implements Translator<SpeechSegment, SpeechR
     @Override
     public SpeechResult result(SpeechSegment s, InferenceResult r) {
         int frames = SpeechModel.ctcFrames(model.frames(s.samples.length));
-        CtcDecoder.Transcript t = model.decoder().decode(r.output(SpeechModel.CTC), frames);
+        CtcDecoder.Transcript t = transcript(r.output(SpeechModel.CTC), frames);
         long frameUs = model.ctcFrameUs();
         List<Word> words = new ArrayList<>();
         for (CtcDecoder.Word w : t.words()) {
@@ -104,7 +131,7 @@ public final class SpeechTranslator implements Translator<SpeechSegment, SpeechR
 
         @Override
         public SpeechTranslator create(ModelPackage pkg, TranslatorSettings settings) {
-            return new SpeechTranslator(pkg);
+            return new SpeechTranslator(pkg, settings.option(DECODING, VOCABULARY));
         }
     }
 }

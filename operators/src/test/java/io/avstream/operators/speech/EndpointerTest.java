@@ -139,30 +139,40 @@ class EndpointerTest {
         assertThat(at).containsExactly(-1L);
     }
 
+    /** Feeds one probability per chunk, collecting the final and the interim segments. */
+    private static void withInterims(Endpointer e, float[] probs, List<Endpointer.Segment> finals,
+            List<Endpointer.Segment> interims) {
+        Endpointer.State s = new Endpointer.State();
+        Endpointer.Listener listener = new Endpointer.Listener() {
+            @Override
+            public void segment(Endpointer.Segment segment) {
+                finals.add(segment);
+            }
+
+            @Override
+            public void interim(Endpointer.Segment segment) {
+                interims.add(segment);
+            }
+        };
+        for (int i = 0; i < probs.length; i++) {
+            e.accept(s, i, probs[i], listener);
+        }
+    }
+
     @Test
     void interimSegmentsReportTheOpenSpeechEveryIntervalAndLeaveTheFinalSegmentsAsTheyAre() {
         Endpointer e = Endpointer.builder().optInterimInterval(Duration.ofMillis(500)).build(); // 8,000 samples
-        Endpointer.State s = new Endpointer.State();
-        List<Endpointer.Segment> interims = new ArrayList<>();
-        List<Endpointer.Segment> finals = new ArrayList<>();
         int[] counts = {10, 50, 10, 40, 10};
         float[] probs = {0, 0.95f, 0, 0.95f, 0};
-        long i = 0;
-        for (int r = 0; r < counts.length; r++) {
-            for (int k = 0; k < counts[r]; k++, i++) {
-                e.accept(s, i, probs[r], new Endpointer.Listener() {
-                    @Override
-                    public void segment(Endpointer.Segment segment) {
-                        finals.add(segment);
-                    }
-
-                    @Override
-                    public void interim(Endpointer.Segment segment) {
-                        interims.add(segment);
-                    }
-                });
+        float[] each = new float[120];
+        for (int r = 0, i = 0; r < counts.length; r++) {
+            for (int k = 0; k < counts[r]; k++) {
+                each[i++] = probs[r];
             }
         }
+        List<Endpointer.Segment> interims = new ArrayList<>();
+        List<Endpointer.Segment> finals = new ArrayList<>();
+        withInterims(e, each, finals, interims);
         // speech from chunk 10: due at 10 * 512 + 8,000 = 13,120, first reached when chunk 25 is seen (26 * 512), then
         // 8,000 samples after each; the second speech (from chunk 70) starts its own count
         assertThat(interims).containsExactly(
@@ -181,22 +191,11 @@ class EndpointerTest {
     void interimSegmentsWaitForTheMinimumSpeechAndRestartAfterACut() {
         Endpointer e = Endpointer.builder().optInterimInterval(Duration.ofMillis(64)).optMaxSegment(Duration.ofSeconds(1))
                 .build();
-        Endpointer.State s = new Endpointer.State();
+        float[] each = new float[60];
+        java.util.Arrays.fill(each, 2, 60, 0.99f);
         List<Endpointer.Segment> interims = new ArrayList<>();
         List<Endpointer.Segment> finals = new ArrayList<>();
-        for (long i = 0; i < 60; i++) {
-            e.accept(s, i, i < 2 ? 0 : 0.99f, new Endpointer.Listener() {
-                @Override
-                public void segment(Endpointer.Segment segment) {
-                    finals.add(segment);
-                }
-
-                @Override
-                public void interim(Endpointer.Segment segment) {
-                    interims.add(segment);
-                }
-            });
-        }
+        withInterims(e, each, finals, interims);
         // 250 ms = 4,000 samples: the first interim comes with 8 chunks (4,096) of speech, then every 2 chunks
         assertThat(interims.get(0)).isEqualTo(new Endpointer.Segment(2 * C, 10 * C, 2 * C - PAD, 10 * C, false));
         assertThat(interims.get(1).end()).isEqualTo(12 * C);

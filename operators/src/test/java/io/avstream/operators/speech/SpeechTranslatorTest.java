@@ -55,7 +55,7 @@ class SpeechTranslatorTest {
                 InferenceResult r = model.submitTensors(request, Long.MAX_VALUE).get();
                 Prediction p = t.result(s, r).prediction;
                 int frames = SpeechModel.ctcFrames(expected.length / 80);
-                String decoded = t.model().decoder().decode(golden("ctc_logits_" + i + ".f32"), frames).text();
+                String decoded = t.transcript(golden("ctc_logits_" + i + ".f32"), frames).text();
                 assertThat(p.getText()).isEqualTo(decoded);
                 assertThat(p.getText()).isNotBlank();
                 assertThat(String.join(" ", p.getSpeech().getWords().stream().map(Word::getText).toList()))

@@ -37,7 +37,7 @@ public final class OfflineSpeech {
     public static List<Prediction> predict(Configuration conf, String stream, long t0Us, int rate, int channels,
             SampleEncoding encoding, byte[] pcm, Map<String, float[]> enrolled) throws Exception {
         ModelPackage pkg = ModelRef.of(conf.get(SpeechOptions.MODEL)).load();
-        SpeechTranslator translator = new SpeechTranslator(pkg);
+        SpeechTranslator translator = new SpeechTranslator(pkg, conf.get(SpeechOptions.CTC_DECODING));
         float[] mono = AudioDownmix.mono(ByteBuffer.wrap(pcm), channels, encoding);
         List<Prediction> out = new ArrayList<>();
         Speakers.Clusters clustering = new Speakers.Clusters(translator.model().verificationThreshold(),
