@@ -36,16 +36,22 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from avstream_models.speech_model import (AMSoftmax, EMOTIONS, SpeechConfig, SpeechModel, count_parameters,  # noqa
-                                          encode_text, fbank, greedy_decode, l2_normalise, FBANK_CALL)
+from avstream_models.ctc_vocabulary import VocabularyDecoder  # noqa: E402
+from avstream_models.speech_data import VOCABULARY  # noqa: E402
+from avstream_models.speech_model import (AMSoftmax, BLANK, EMOTIONS, SYMBOLS, SpeechConfig, SpeechModel,  # noqa
+                                          count_parameters, encode_text, fbank, greedy_decode, l2_normalise,
+                                          FBANK_CALL)
 
+
+# WER is reported for greedy decoding and for decoding restricted to the training vocabulary (what the job does)
+VOCABULARY_DECODER = VocabularyDecoder(VOCABULARY, SYMBOLS, BLANK)
 
 # ------------------------------------------------------------------------------------------------------------
 # data
 # ------------------------------------------------------------------------------------------------------------
 
 class Split:
-    def __init__(self, path: str):
+    def __init__(self, path: str, upstream: str = "own", cache: str = None):
         z = np.load(path)
         self.offsets = z["offsets"]
         audio = z["audio"]
@@ -54,7 +60,17 @@ class Split:
         self.speaker = z["speaker"].astype(np.int64)
         self.emotion = z["emotion"].astype(np.int64)
         self.group = [str(g) for g in z["group"]]
-        self.feats: List[torch.Tensor] = [fbank(w.astype(np.float32) / 32768.0) for w in self.waves]
+        if upstream == "own":
+            self.feats: List[torch.Tensor] = [fbank(w.astype(np.float32) / 32768.0) for w in self.waves]
+        elif cache and os.path.exists(cache):
+            self.feats = torch.load(cache)
+        else:
+            # the frozen pretrained upstream's hidden state, computed once (40 ms hop, as the own upstream's steps)
+            from avstream_models.speech_embedding import SpeechEmbedding
+            up = SpeechEmbedding(hop=4)
+            self.feats = [up(w.astype(np.float32) / 32768.0) for w in self.waves]
+            if cache:
+                torch.save(self.feats, cache)
 
     def __len__(self):
         return len(self.text)
@@ -71,17 +87,21 @@ def pad_batch(feats: List[torch.Tensor]) -> Tuple[torch.Tensor, torch.Tensor]:
     return x, lens
 
 
-def spec_augment(x: torch.Tensor, lens: torch.Tensor, rng: random.Random) -> torch.Tensor:
+def spec_augment(x: torch.Tensor, lens: torch.Tensor, rng: random.Random, frame_ms: int = 10) -> torch.Tensor:
+    """2 time masks of <= 100 ms (and <= 1/8 of the length) and 2 feature masks of <= 1/8 of the features."""
     x = x.clone()
+    most_t = max(1, 100 // frame_ms)
+    dims = x.shape[2]
+    most_f = dims // 8
     for b in range(x.shape[0]):
         n = int(lens[b])
         for _ in range(2):
-            w = rng.randint(0, min(10, max(1, n // 8)))
+            w = rng.randint(0, min(most_t, max(1, n // 8)))
             s = rng.randint(0, max(0, n - w))
             x[b, s:s + w] = 0
         for _ in range(2):
-            w = rng.randint(0, 10)
-            s = rng.randint(0, 80 - w)
+            w = rng.randint(0, most_f)
+            s = rng.randint(0, dims - w)
             x[b, :n, s:s + w] = 0
     return x
 
@@ -151,9 +171,11 @@ def far_frr(emb: np.ndarray, spk: np.ndarray, threshold: float) -> Dict[str, flo
 
 @torch.no_grad()
 def run_model(model: SpeechModel, split: Split, idx: List[int], batch: int = 64):
-    """-> transcripts, embeddings [n, 256], emotion logits [n, 4] (in the order of idx)."""
+    """-> transcripts (greedy), transcripts (vocabulary decoding), embeddings [n, 256], emotion logits [n, 4] (in
+    the order of idx)."""
     model.eval()
     hyps = [""] * len(idx)
+    vocab_hyps = [""] * len(idx)
     emb = np.zeros((len(idx), model.cfg.proj_dim), dtype=np.float32)
     emo = np.zeros((len(idx), len(EMOTIONS)), dtype=np.float32)
     order = sorted(range(len(idx)), key=lambda k: split.feats[idx[k]].shape[0])
@@ -164,9 +186,10 @@ def run_model(model: SpeechModel, split: Split, idx: List[int], batch: int = 64)
         emb_b = l2_normalise(spk)   # as SpeechModel.forward
         for j, k in enumerate(ks):
             hyps[k] = greedy_decode(ctc[j], int(ctc_len[j]))
+            vocab_hyps[k] = VOCABULARY_DECODER.decode(ctc[j].numpy(), int(ctc_len[j]))[0]
             emb[k] = emb_b[j].numpy()
             emo[k] = e[j].numpy()
-    return hyps, emb, emo
+    return hyps, vocab_hyps, emb, emo
 
 
 def evaluate(model: SpeechModel, split: Split, groups: List[str], threshold: float = None,
@@ -174,12 +197,13 @@ def evaluate(model: SpeechModel, split: Split, groups: List[str], threshold: flo
     out = {}
     for g in groups:
         idx = [i for i in range(len(split)) if split.group[i] == g]
-        hyps, emb, emo = run_model(model, split, idx)
+        hyps, vocab_hyps, emb, emo = run_model(model, split, idx)
         refs = [split.text[i] for i in idx]
         spk = split.speaker[idx]
         y = split.emotion[idx]
         pred = emo.argmax(1)
         r = {"utterances": len(idx), "speakers": int(len(set(spk.tolist()))), "wer": wer(hyps, refs),
+             "wer_vocabulary_decoding": wer(vocab_hyps, refs), "cer_vocabulary_decoding": cer(vocab_hyps, refs),
              "cer": cer(hyps, refs), "sentence_accuracy": float(np.mean([h == t for h, t in zip(hyps, refs)])),
              "emotion_accuracy": float((pred == y).mean()), "verification": eer(emb, spk)}
         if threshold is not None:
@@ -194,6 +218,7 @@ def evaluate(model: SpeechModel, split: Split, groups: List[str], threshold: flo
                            for k in range(len(idx)) if hyps[k] != refs[k]][:40]
             r["_spk"] = spk
             r["_hyps"] = hyps
+            r["_vocab_hyps"] = vocab_hyps
             r["_refs"] = refs
         out[g] = r
     return out
@@ -222,6 +247,9 @@ def main(argv=None) -> int:
     ap.add_argument("--lstm-hidden", type=int, default=SpeechConfig.lstm_hidden)
     ap.add_argument("--dim", type=int, default=SpeechConfig.dim)
     ap.add_argument("--layers", type=int, default=SpeechConfig.layers)
+    ap.add_argument("--upstream", choices=["own", "speech-embedding"], default="own",
+                    help="own: the small transformer over fbank, trained with the heads; speech-embedding: Google's "
+                         "pretrained network (frozen; avstream_models/speech_embedding.py), only the heads trained")
     args = ap.parse_args(argv)
     t_start = time.time()
     torch.set_num_threads(args.threads)
@@ -233,24 +261,31 @@ def main(argv=None) -> int:
 
     with open(os.path.join(args.data, "meta.json")) as f:
         meta = json.load(f)
-    train, val, test = (Split(os.path.join(args.data, f"{s}.npz")) for s in ("train", "val", "test"))
+    train, val, test = (Split(os.path.join(args.data, f"{s}.npz"), args.upstream,
+                              None if args.upstream == "own" else os.path.join(args.out, f"features-{s}.pt"))
+                        for s in ("train", "val", "test"))
     if args.limit:
         keep = list(range(min(args.limit, len(train))))
         for k in ("waves", "text", "feats", "group"):
             setattr(train, k, [getattr(train, k)[i] for i in keep])
         train.speaker, train.emotion = train.speaker[keep], train.emotion[keep]
-    allf = torch.cat(train.feats)
-    mean, std = float(allf.mean()), float(allf.std())
-    mean, std = float(np.float32(round(mean, 6))), float(np.float32(round(std, 6)))
-    for s in (train, val, test):
-        s.normalise(mean, std)
+    if args.upstream == "own":
+        allf = torch.cat(train.feats)
+        mean, std = float(allf.mean()), float(allf.std())
+        mean, std = float(np.float32(round(mean, 6))), float(np.float32(round(std, 6)))
+        for s in (train, val, test):
+            s.normalise(mean, std)
+    else:
+        mean, std = 0.0, 1.0   # the featurizer layer-normalises each step of the hidden state
+    frame_ms = 10 if args.upstream == "own" else 40
     t_data = time.time() - t_start
     print(f"data: train {len(train)}, val {len(val)}, test {len(test)}; fbank mean {mean} std {std}; "
           f"{t_data:.0f} s", flush=True)
 
     train_speakers = sorted(set(train.speaker.tolist()))
     spk_index = {s: i for i, s in enumerate(train_speakers)}
-    cfg = SpeechConfig(lstm_hidden=args.lstm_hidden, dim=args.dim, layers=args.layers, ff=4 * args.dim)
+    cfg = SpeechConfig(lstm_hidden=args.lstm_hidden, dim=args.dim, layers=args.layers, ff=4 * args.dim,
+                       upstream=args.upstream)
     model = SpeechModel(cfg)
     amsm = AMSoftmax(cfg.proj_dim, len(train_speakers))
     if args.init:
@@ -285,7 +320,7 @@ def main(argv=None) -> int:
             for g in opt.param_groups:
                 g["lr"] = lr_at(step)
             x, lens = pad_batch([train.feats[i] for i in ids])
-            x = spec_augment(x, lens, rng)
+            x = spec_augment(x, lens, rng, frame_ms)
             ctc, ctc_len, spk, emo = model.heads(x, lens)
             tg = [targets[i] for i in ids]
             tl = torch.tensor([len(t) for t in tg], dtype=torch.long)
@@ -336,11 +371,13 @@ def main(argv=None) -> int:
     for g in ("seen", "unseen"):
         r = ev_test[g]
         by_engine = {}
-        for h, t, s in zip(r.pop("_hyps"), r.pop("_refs"), r.pop("_spk")):
-            by_engine.setdefault(speakers[int(s)]["engine"], ([], []))
-            by_engine[speakers[int(s)]["engine"]][0].append(h)
-            by_engine[speakers[int(s)]["engine"]][1].append(t)
-        r["wer_by_engine"] = {e: {"wer": wer(h, t), "utterances": len(t)} for e, (h, t) in sorted(by_engine.items())}
+        for h, v, t, s in zip(r.pop("_hyps"), r.pop("_vocab_hyps"), r.pop("_refs"), r.pop("_spk")):
+            e = by_engine.setdefault(speakers[int(s)]["engine"], ([], [], []))
+            e[0].append(h)
+            e[1].append(v)
+            e[2].append(t)
+        r["wer_by_engine"] = {e: {"wer": wer(h, t), "wer_vocabulary_decoding": wer(v, t), "utterances": len(t)}
+                              for e, (h, v, t) in sorted(by_engine.items())}
     metrics = {
         "test": ev_test,
         "validation": {g: {k: v for k, v in ev_val[g].items()} for g in ev_val},
@@ -348,6 +385,8 @@ def main(argv=None) -> int:
         "summary": {
             "wer_heldout_phrases_training_voices": ev_test["seen"]["wer"],
             "wer_heldout_phrases_heldout_voices": ev_test["unseen"]["wer"],
+            "wer_vocabulary_decoding_heldout_phrases_training_voices": ev_test["seen"]["wer_vocabulary_decoding"],
+            "wer_vocabulary_decoding_heldout_phrases_heldout_voices": ev_test["unseen"]["wer_vocabulary_decoding"],
             "eer_heldout_voices": ev_test["unseen"]["verification"]["eer"],
             "eer_training_voices_heldout_utterances": ev_test["seen"]["verification"]["eer"],
             "emotion_accuracy_training_voices": ev_test["seen"]["emotion_accuracy"],
@@ -365,7 +404,8 @@ def main(argv=None) -> int:
                      "loss_weights": {"ctc": 1.0, "speaker_am_softmax": args.w_spk, "emotion": args.w_emo},
                      "am_softmax": {"s": amsm.s, "m": amsm.m, "classes": len(train_speakers)},
                      "seed": args.seed, "threads": args.threads, "train_utterances": len(train),
-                     "spec_augment": "2 time masks (<= 10 frames, <= 1/8 of the length) and 2 mel masks (<= 10 bins), value 0",
+                     "spec_augment": "2 time masks (<= 100 ms, <= 1/8 of the length) and 2 feature masks (<= 1/8 of the "
+                                     "features: 10 of 80 mel bins), value 0",
                      "schedule": "AdamW, linear warm-up then cosine to 2 % of lr, grad-norm clip 5",
                      "data_seconds": round(t_data, 1), "training_seconds": round(t_training, 1),
                      "history": history,

@@ -54,6 +54,7 @@ class SpeechConfig:
     lstm_dropout: float = 0.2
     num_symbols: int = len(SYMBOLS)
     num_emotions: int = len(EMOTIONS)
+    upstream: str = "own"        # own (the transformer over fbank, trained) | speech-embedding (frozen, precomputed)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -167,6 +168,19 @@ class Upstream(nn.Module):
         return hidden, lengths, valid
 
 
+class PrecomputedUpstream(nn.Module):
+    """A frozen pretrained upstream whose hidden states were computed beforehand (speech_embedding.py): the input
+    x [B, L, D] is its one hidden state, one step per 40 ms like the own upstream's."""
+
+    def forward(self, x: torch.Tensor, x_len: torch.Tensor) -> Tuple[List[torch.Tensor], torch.Tensor, torch.Tensor]:
+        steps = torch.cumsum(torch.ones_like(x[0, :, 0]), dim=0) - 1.0
+        valid = (steps.unsqueeze(0) < x_len.unsqueeze(1).to(x.dtype)).to(x.dtype)
+        return [x], x_len, valid
+
+
+UPSTREAM_DIMS = {"speech-embedding": 96}
+
+
 def plain_layer_norm(h: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """F.layer_norm over the last axis without scale and bias, written out (torch 1.13 exports an affine-free
     layer_norm as an invalid LayerNormalization node)."""
@@ -244,11 +258,15 @@ class SpeechModel(nn.Module):
         super().__init__()
         cfg = cfg or SpeechConfig()
         self.cfg = cfg
-        n = cfg.layers + 1
-        self.upstream = Upstream(cfg)
-        self.feat_asr = Featurizer(n, cfg.dim, cfg.proj_dim)
-        self.feat_spk = Featurizer(n, cfg.dim, cfg.proj_dim)
-        self.feat_emo = Featurizer(n, cfg.dim, cfg.proj_dim)
+        if cfg.upstream == "own":
+            n, dim = cfg.layers + 1, cfg.dim
+            self.upstream = Upstream(cfg)
+        else:
+            n, dim = 1, UPSTREAM_DIMS[cfg.upstream]
+            self.upstream = PrecomputedUpstream()
+        self.feat_asr = Featurizer(n, dim, cfg.proj_dim)
+        self.feat_spk = Featurizer(n, dim, cfg.proj_dim)
+        self.feat_emo = Featurizer(n, dim, cfg.proj_dim)
         self.lstm = MaskedBiLSTM(cfg.proj_dim, cfg.lstm_hidden, cfg.lstm_layers, cfg.lstm_dropout)
         self.asr_drop = nn.Dropout(cfg.lstm_dropout)
         self.asr_out = nn.Linear(2 * cfg.lstm_hidden, cfg.num_symbols)

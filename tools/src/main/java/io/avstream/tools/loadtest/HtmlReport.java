@@ -184,7 +184,8 @@ public final class HtmlReport {
                 return t;
               }
 
-              var PART_NAMES = {endToEnd: 'end-to-end (capture -> consumer)', eventTimeWait: '  event-time wait (window end + out-of-orderness)',
+              var PART_NAMES = {endToEnd: (data.settings || {}).modality === 'speech'
+                  ? 'end-to-end (segment end -> consumer)' : 'end-to-end (capture -> consumer)', eventTimeWait: '  event-time wait (window end + out-of-orderness)',
                 queue: '  queue in batcher', inference: '  inference', emitToConsumer: '  emit -> consumer',
                 pipeline: 'pipeline share (e2e - wait - queue - inference)', pipelineStrict: 'pipeline share, queue beyond max-delay counted'};
 

@@ -42,7 +42,9 @@ final class TrialTable {
             out.printf("latency (ms), %-34s %9s %9s %9s %9s %9s %9s%n", x.name(), "p50", "p90", "p95", "p99", "max", "mean");
             for (Map.Entry<String, Percentiles> e : x.latency().entrySet()) {
                 Percentiles p = e.getValue();
-                out.printf("  %-46s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", PART_LABELS.get(e.getKey()), p.p50(), p.p90(),
+                String label = e.getKey().equals(LoadRecorder.END_TO_END) && s.modality == Modality.SPEECH
+                        ? "end-to-end (segment end -> consumer)" : PART_LABELS.get(e.getKey());
+                out.printf("  %-46s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", label, p.p50(), p.p90(),
                         p.p95(), p.p99(), p.max(), p.mean());
             }
         }
