@@ -27,7 +27,7 @@ class VocabularyDecoder:
         self.words = [w.lower() for w in vocabulary]
         self.blank = blank
         self.sep = list(symbols).index(separator)
-        index = {s.lower(): i for i, s in enumerate(symbols)}
+        index = {s.lower(): i for i, s in enumerate(symbols) if i not in (blank, self.sep)}
         self.letters: List[List[int]] = []
         for w in self.words:
             if not w or any(c not in index for c in w):
@@ -36,7 +36,10 @@ class VocabularyDecoder:
 
     def decode(self, log_probs: np.ndarray, frames: int) -> Tuple[str, List[Tuple[str, int, int]]]:
         """log_probs [T, C] (log-softmax); the first `frames` frames -> (text, [(word, first frame, end frame)])."""
-        x = np.asarray(log_probs, dtype=np.float64)[:frames]
+        x = np.asarray(log_probs, dtype=np.float64)
+        if frames < 0 or frames > x.shape[0]:
+            raise ValueError(f"{frames} frames of scores with {x.shape[0]} frames")
+        x = x[:frames]
         GAP, SEP = 0, 1
         # state layout: GAP, SEP, then per word its letters and blanks interleaved: L0 B0 L1 B1 ...
         base = []

@@ -192,7 +192,9 @@ class SpeechEmbedding:
     def __call__(self, wave: np.ndarray) -> torch.Tensor:
         n = self.frames(len(wave))
         side = (WINDOW - self.hop) // 2 * 160
-        total = side + n * self.hop * 160 + side + 512       # enough for n windows (the STFT needs 512 - 160 more)
+        # enough for n windows in every offset run (the STFT needs 512 - 160 more); the frames the windows use are
+        # the same however much silence follows
+        total = side + n * self.hop * 160 + side + 512 + STRIDE * 160
         x = np.zeros(total, dtype=np.float32)
         x[side:side + len(wave)] = wave.astype(np.float32) * 32768.0
         mel = self.mel(torch.from_numpy(x).unsqueeze(0))     # [frames, 32]

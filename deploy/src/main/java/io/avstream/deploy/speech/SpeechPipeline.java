@@ -155,6 +155,8 @@ public final class SpeechPipeline implements Pipeline {
         ModelRef modelRef = ModelRef.of(conf.get(SpeechOptions.MODEL));
         ModelRef vadRef = ModelRef.of(conf.get(SpeechOptions.VAD_MODEL));
         SpeechModel model = SpeechModel.of(modelRef.load());
+        // a bad decoding name is refused here, when the job is built, not by every task as it opens
+        SpeechTranslator.checkDecoding(conf.get(SpeechOptions.CTC_DECODING));
         Duration budget = conf.get(JobOptions.LATENCY_BUDGET);
         String speakersTopic = conf.get(SpeechOptions.SPEAKERS_TOPIC);
         DecodingDeserializer<AudioChunk> deserializer = audioDeserializer(conf);

@@ -15,8 +15,9 @@ import java.util.Objects;
  * from the next chunk.
  *
  * <p>Interim segments (off by default): while speech is open, every interim interval of it (counted from its start,
- * once it has lasted the minimum speech) the span so far is reported, padded at its start as the final segment will
- * be, so that a transcript can be shown before the speech ends; the final segment follows as without them.
+ * once the speech known so far lasts the minimum speech, so that a final segment is sure to follow) the span so far
+ * is reported, padded at its start as the final segment will be, so that a transcript can be shown before the speech
+ * ends; the final segment follows as without them.
  *
  * <p>Where the end lies: Silero places it at the first chunk under the exit threshold. Here it is, by default, the
  * first chunk of that silence under the enter threshold ({@link EndRule#LEFT_SPEECH}): the exit threshold and the
@@ -53,8 +54,9 @@ public final class Endpointer implements Serializable {
         default void tooShort(long start, long end) {}
 
         /**
-         * The open speech so far, when interim segments are on: {@code segment.speechEnd()} and {@code segment.end()}
-         * are where the audio seen ends.
+         * The open speech so far, when interim segments are on: {@code segment.end()} is where the audio seen ends,
+         * {@code segment.speechEnd()} where the speech ends as far as is known (the final segment's speech ends there
+         * or later, and lasts at least the minimum speech).
          */
         default void interim(Segment segment) {}
     }
@@ -163,9 +165,16 @@ public final class Endpointer implements Serializable {
             }
         }
         long seen = at + chunk;
-        if (interim > 0 && s.triggered && seen >= s.nextInterimAt && seen - s.start >= minSpeech) {
-            s.nextInterimAt = seen + interim;
-            out.interim(new Segment(s.start, seen, paddedStart(s), seen, false));
+        // (a state restored from before interim segments existed has nextInterimAt 0: counted from the start then)
+        if (interim > 0 && s.triggered && seen >= Math.max(s.nextInterimAt, s.start + interim)) {
+            // where the speech ends as far as is known: the final segment ends there or later, so an interim segment
+            // is only reported once the final one is sure to be long enough to be kept
+            long soFar = endRule == EndRule.SILERO ? (s.silenceFrom >= 0 ? s.silenceFrom : seen)
+                    : (s.belowEnterFrom >= 0 ? s.belowEnterFrom : seen);
+            if (soFar - s.start >= minSpeech) {
+                s.nextInterimAt = seen + interim;
+                out.interim(new Segment(s.start, soFar, paddedStart(s), seen, false));
+            }
         }
     }
 
@@ -311,7 +320,7 @@ public final class Endpointer implements Serializable {
                         + " ms) must exceed the minimum speech (" + minSpeech.toMillis() + " ms) by two chunks");
             }
             long interimSamples = samples(interimInterval, sampleRate);
-            if (interimSamples > 0 && interimSamples < chunkSamples) {
+            if (!interimInterval.isZero() && interimSamples < chunkSamples) {
                 throw new IllegalArgumentException("the interim interval (" + interimInterval.toMillis()
                         + " ms) must be zero (off) or at least one chunk");
             }

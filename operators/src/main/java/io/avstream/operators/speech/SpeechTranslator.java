@@ -53,11 +53,16 @@ public final class SpeechTranslator implements Translator<SpeechSegment, SpeechR
      */
     public SpeechTranslator(ModelPackage pkg, String decoding) {
         this.model = SpeechModel.of(pkg);
-        if (!decoding.equals(VOCABULARY) && !decoding.equals(GREEDY)) {
+        checkDecoding(decoding);
+        this.vocabulary = decoding.equals(VOCABULARY) && model.decoder().hasVocabulary();
+    }
+
+    /** @throws IllegalArgumentException unless {@code decoding} is {@value #VOCABULARY} or {@value #GREEDY} */
+    public static void checkDecoding(String decoding) {
+        if (!VOCABULARY.equals(decoding) && !GREEDY.equals(decoding)) {
             throw new IllegalArgumentException("CTC decoding must be " + VOCABULARY + " or " + GREEDY + ", was '" + decoding
                     + "'");
         }
-        this.vocabulary = decoding.equals(VOCABULARY) && model.decoder().hasVocabulary();
     }
 
     /** The transcript of a segment's CTC scores ({@code frames} valid frames), as this translator decodes. */

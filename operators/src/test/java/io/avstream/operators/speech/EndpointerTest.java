@@ -188,6 +188,27 @@ class EndpointerTest {
     }
 
     @Test
+    void noInterimSegmentForSpeechThatEndsUpTooShort() {
+        // 192 ms over the enter threshold, then 2 s between the thresholds (still open, but not speech by the enter
+        // threshold), then silence: dropped as too short, so no interim may have announced it
+        Endpointer e = Endpointer.builder().optInterimInterval(Duration.ofMillis(100)).build();
+        float[] each = new float[100];
+        java.util.Arrays.fill(each, 2, 8, 0.9f);
+        java.util.Arrays.fill(each, 8, 70, 0.4f);
+        List<Endpointer.Segment> interims = new ArrayList<>();
+        List<Endpointer.Segment> finals = new ArrayList<>();
+        withInterims(e, each, finals, interims);
+        assertThat(finals).isEmpty();
+        assertThat(interims).isEmpty();
+        // with the hovering part over the enter threshold it is speech: interims (speech known up to the dip), then
+        // the final segment
+        java.util.Arrays.fill(each, 8, 70, 0.6f);
+        withInterims(e, each, finals, interims);
+        assertThat(finals).hasSize(1);
+        assertThat(interims).isNotEmpty().allSatisfy(g -> assertThat(g.speechEnd()).isLessThanOrEqualTo(finals.get(0).speechEnd()));
+    }
+
+    @Test
     void interimSegmentsWaitForTheMinimumSpeechAndRestartAfterACut() {
         Endpointer e = Endpointer.builder().optInterimInterval(Duration.ofMillis(64)).optMaxSegment(Duration.ofSeconds(1))
                 .build();

@@ -129,7 +129,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             }
             if (speechStreams > 0) {
                 kafka.createTopic(Topics.PREDICTIONS_SPEECH, 4);
-                kafka.createTopic(Topics.SPEAKERS, 1);
+                kafka.createTopic(Topics.SPEAKERS, 1, Map.of("cleanup.policy", "compact"));
                 pipelines.add(SpeechPipeline.NAME);
                 pairs.put(SpeechOptions.INTERIM_INTERVAL.key(), speechInterim.toMillis() + " ms");
             }

@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>{@code
  * java -cp ... io.avstream.tools.local.KafkaBrokerMain --port 9092 --controller-port 9093 \
- *     --log-dir work/kafka --topics avstream.mocap:4,avstream.predictions.action:4,avstream.deadletter:1 \
+ *     --log-dir work/kafka --topics avstream.mocap:4,avstream.predictions.action:4,avstream.speakers:1:compact \
  *     [--ready-file work/kafka.ready] [--set broker.property=value ...]
  * }</pre>
  *
@@ -54,6 +54,11 @@ public final class KafkaBrokerMain {
         if (logDir == null) {
             usage("--log-dir is required");
         }
+        try {
+            TopicSpec.parseAll(topics);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+        }
         if (readyFile != null) {
             Files.deleteIfExists(readyFile);
         }
@@ -64,13 +69,7 @@ public final class KafkaBrokerMain {
             kafka.close();
             stopped.countDown();
         }, "kafka-broker-shutdown"));
-        for (String t : topics.split(",")) {
-            if (t.isBlank()) {
-                continue;
-            }
-            String[] nameAndPartitions = t.trim().split(":");
-            kafka.createTopic(nameAndPartitions[0], nameAndPartitions.length > 1 ? Integer.parseInt(nameAndPartitions[1]) : 1);
-        }
+        createTopics(kafka, topics);
         System.out.printf("kafka broker ready on %s (%.1f s), log dir %s%n", kafka.bootstrapServers(),
                 (System.nanoTime() - t0) / 1e9, logDir.toAbsolutePath());
         if (readyFile != null) {
@@ -79,10 +78,45 @@ public final class KafkaBrokerMain {
         stopped.await();
     }
 
+    /** A topic of the {@code --topics} list: {@code name[:partitions[:compact]]}. */
+    record TopicSpec(String name, int partitions, boolean compact) {
+        static java.util.List<TopicSpec> parseAll(String spec) {
+            java.util.List<TopicSpec> out = new java.util.ArrayList<>();
+            for (String t : spec.split(",")) {
+                if (t.isBlank()) {
+                    continue;
+                }
+                String[] parts = t.trim().split(":", -1);
+                boolean ok = parts.length <= 3 && !parts[0].isEmpty()
+                        && (parts.length < 2 || parts[1].matches("[1-9][0-9]{0,4}"))
+                        && (parts.length < 3 || parts[2].equals("compact"));
+                if (!ok) {
+                    throw new IllegalArgumentException("a topic is name[:partitions[:compact]], got '" + t.trim() + "'");
+                }
+                out.add(new TopicSpec(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 1, parts.length == 3));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Creates the topics of {@code spec}: comma-separated {@code name[:partitions[:compact]]} (1 partition by default;
+     * {@code compact}: {@code cleanup.policy=compact}, as the speakers topic needs, also set on a topic that exists).
+     */
+    public static void createTopics(LocalBroker kafka, String spec) {
+        for (TopicSpec t : TopicSpec.parseAll(spec)) {
+            Map<String, String> configs = t.compact() ? Map.of("cleanup.policy", "compact") : Map.of();
+            kafka.createTopic(t.name(), t.partitions(), configs);
+            if (t.compact()) {
+                kafka.setTopicConfig(t.name(), configs);
+            }
+        }
+    }
+
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: KafkaBrokerMain --log-dir DIR [--port 9092] [--controller-port 9093]"
-                + " [--topics name:partitions,...] [--ready-file FILE] [--set broker.property=value ...]");
+                + " [--topics name:partitions[:compact],...] [--ready-file FILE] [--set broker.property=value ...]");
         System.exit(2);
     }
 }

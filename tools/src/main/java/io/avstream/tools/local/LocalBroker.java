@@ -38,6 +38,20 @@ public interface LocalBroker extends AutoCloseable {
         }
     }
 
+    /** Sets topic-level configuration of an existing topic (e.g. {@code cleanup.policy=compact}). */
+    default void setTopicConfig(String name, Map<String, String> configs) {
+        try (Admin admin = admin(bootstrapServers())) {
+            org.apache.kafka.common.config.ConfigResource topic = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name);
+            List<org.apache.kafka.clients.admin.AlterConfigOp> ops = new java.util.ArrayList<>();
+            configs.forEach((k, v) -> ops.add(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry(k, v), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+            admin.incrementalAlterConfigs(Map.of(topic, ops)).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot configure topic " + name, e);
+        }
+    }
+
     /** The names of the topics that exist now. */
     default Set<String> topics() {
         try (Admin admin = admin(bootstrapServers())) {
