@@ -3,10 +3,34 @@ package io.avstream.tools.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Map;
+
+import io.avstream.tools.testutils.InProcessKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The broker process's topic list: {@code name[:partitions[:compact]]}, refused whole when one entry is malformed. */
 class KafkaBrokerMainTest {
+
+    @RegisterExtension
+    static final InProcessKafka KAFKA = new InProcessKafka();
+
+    @Test
+    void aCompactTopicIsCreatedCompactedAndAnExistingOneIsCompactedToo() throws Exception {
+        KAFKA.get().createTopic("speakers-existing", 1);
+        KafkaBrokerMain.createTopics(KAFKA.get(), "speakers-new:1:compact,speakers-existing:1:compact,plain:2");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.get().bootstrapServers()))) {
+            for (String t : List.of("speakers-new", "speakers-existing", "plain")) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, t);
+                assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("cleanup.policy").value())
+                        .as(t).isEqualTo(t.equals("plain") ? "delete" : "compact");
+            }
+            assertThat(admin.describeTopics(List.of("plain")).allTopicNames().get().get("plain").partitions()).hasSize(2);
+        }
+    }
 
     @Test
     void topicsWithPartitionsAndCompaction() {
