@@ -82,6 +82,15 @@ class CtcDecoderTest {
             }
             CtcDecoder.Transcript t = d.decodeVocabulary(x, frames);
             assertThat(t.text()).as(c.toString()).isEqualTo(c.get("text").asText());
+            if (c.has("golden")) {
+                // its cost, for the record (not checked): the golden utterances are 1-2.6 s
+                long t0 = System.nanoTime();
+                for (int r = 0; r < 20; r++) {
+                    d.decodeVocabulary(x, frames);
+                }
+                System.out.printf("vocabulary decoding of %d CTC frames (%.1f s): %.2f ms%n", frames, frames * 0.02,
+                        (System.nanoTime() - t0) / 20 / 1e6);
+            }
             List<CtcDecoder.Word> words = new java.util.ArrayList<>();
             c.get("words").forEach(w -> words.add(new CtcDecoder.Word(w.get(0).asText(), w.get(1).asInt(), w.get(2).asInt())));
             assertThat(t.words()).as(c.toString()).containsExactlyElementsOf(words);
