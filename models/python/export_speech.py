@@ -361,7 +361,15 @@ def main(argv=None) -> int:
                           "voices never heard in training; the demo recording's phrases are test phrases")},
         "metrics": {"heldout_phrases_training_voices": group_metrics("seen"),
                     "heldout_phrases_heldout_voices": group_metrics("unseen"),
-                    "validation_eer": round(s["validation_eer"], 4)},
+                    "validation_eer": round(s["validation_eer"], 4),
+                    "enrolled_voices_vs_heldout_impostors": {
+                        "eer": round(metrics["verification_enrolled_vs_heldout_impostors"]["eer"], 4),
+                        "trials": {k: metrics["verification_enrolled_vs_heldout_impostors"][k]
+                                   for k in ("targets", "impostors")},
+                        "at_threshold": {k: round(v, 4) for k, v in metrics["verification_enrolled_vs_heldout_impostors"]
+                                         ["at_validation_threshold"].items()},
+                        "note": ("targets: pairs of held-out utterances of one training (enrolled) voice; impostors: "
+                                 "a training voice's utterance against a held-out voice's")}},
         "metrics_note": ("test split: WER on held-out phrases, greedy CTC and decoding restricted to the vocabulary (the "
                          "job's default; no language model); EER over all pairs of "
                          "test utterances within a group (targets: same voice; impostors: different voices); "

@@ -149,8 +149,23 @@ def eer(emb: np.ndarray, spk: np.ndarray) -> Dict[str, float]:
     """All pairs i < j: targets same speaker. -> EER, the cosine threshold at the EER point, trial counts."""
     s = emb @ emb.T
     iu = np.triu_indices(len(spk), 1)
-    scores = s[iu]
-    target = (spk[:, None] == spk[None, :])[iu]
+    return eer_of(s[iu], (spk[:, None] == spk[None, :])[iu])
+
+
+def enrolled_vs_heldout(emb: np.ndarray, spk: np.ndarray, group: np.ndarray, threshold: float) -> Dict[str, float]:
+    """The issue's verification trials: targets are pairs of held-out utterances of one enrolled (training) voice,
+    impostors pair an enrolled voice's utterance with a held-out voice's. -> EER and FAR/FRR at the threshold."""
+    seen, unseen = np.where(group == "seen")[0], np.where(group == "unseen")[0]
+    s = emb @ emb.T
+    iu = np.triu_indices(len(seen), 1)
+    tg = s[np.ix_(seen, seen)][iu][(spk[seen][:, None] == spk[seen][None, :])[iu]]
+    imp = s[np.ix_(seen, unseen)].ravel()
+    r = eer_of(np.concatenate([tg, imp]), np.concatenate([np.ones(len(tg), bool), np.zeros(len(imp), bool)]))
+    r["at_validation_threshold"] = {"far": float((imp >= threshold).mean()), "frr": float((tg < threshold).mean())}
+    return r
+
+
+def eer_of(scores: np.ndarray, target: np.ndarray) -> Dict[str, float]:
     order = np.argsort(-scores, kind="stable")
     scores, target = scores[order], target[order]
     nt, ni = int(target.sum()), int((~target).sum())
@@ -367,6 +382,8 @@ def main(argv=None) -> int:
     ev_val = evaluate(model, val, ["seen", "unseen"])
     threshold = ev_val["unseen"]["verification"]["threshold"]
     ev_test = evaluate(model, test, ["seen", "unseen"], threshold=threshold, detail=True)
+    _, _, emb_all, _ = run_model(model, test, list(range(len(test))))
+    mixed = enrolled_vs_heldout(emb_all, test.speaker, np.array(test.group), threshold)
     speakers = meta["speakers"]
     for g in ("seen", "unseen"):
         r = ev_test[g]
@@ -382,6 +399,7 @@ def main(argv=None) -> int:
         "test": ev_test,
         "validation": {g: {k: v for k, v in ev_val[g].items()} for g in ev_val},
         "speaker_threshold": threshold,
+        "verification_enrolled_vs_heldout_impostors": mixed,
         "summary": {
             "wer_heldout_phrases_training_voices": ev_test["seen"]["wer"],
             "wer_heldout_phrases_heldout_voices": ev_test["unseen"]["wer"],
@@ -389,6 +407,7 @@ def main(argv=None) -> int:
             "wer_vocabulary_decoding_heldout_phrases_heldout_voices": ev_test["unseen"]["wer_vocabulary_decoding"],
             "eer_heldout_voices": ev_test["unseen"]["verification"]["eer"],
             "eer_training_voices_heldout_utterances": ev_test["seen"]["verification"]["eer"],
+            "eer_enrolled_voices_vs_heldout_impostors": mixed["eer"],
             "emotion_accuracy_training_voices": ev_test["seen"]["emotion_accuracy"],
             "emotion_accuracy_heldout_voices": ev_test["unseen"]["emotion_accuracy"],
             "speaker_threshold_cosine": threshold,
