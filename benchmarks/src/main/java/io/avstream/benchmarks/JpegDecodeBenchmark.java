@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
 
+import io.avstream.operators.video.FramePreprocessor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decoding one JPEG video frame with the JDK's ImageIO, for the video path's budget. The JPEG is
- * made in the setup (gradients and noise, default quality) at the given size.
+ * Decoding one JPEG video frame with the JDK's ImageIO, for the video path's budget, and the whole preprocessing of a
+ * frame for MAViL's video encoder ({@link FramePreprocessor}: decode to RGB, bilinear resize to 224 x 224, ImageNet
+ * normalisation). The JPEG is made in the setup (gradients and noise, default quality) at the given size.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,6 +38,8 @@ public class JpegDecodeBenchmark {
     public String size;
 
     private byte[] jpeg;
+    private final FramePreprocessor preprocessor = new FramePreprocessor(224);
+    private final float[] out = new float[3 * 224 * 224];
 
     @Setup
     public void setUp() throws IOException {
@@ -62,5 +66,12 @@ public class JpegDecodeBenchmark {
     @Benchmark
     public BufferedImage decode() throws IOException {
         return ImageIO.read(new ByteArrayInputStream(jpeg));
+    }
+
+    /** Decode to RGB24, resize to 224 x 224 and normalise: one frame's model input. */
+    @Benchmark
+    public float[] decodeAndPreprocess() throws IOException {
+        preprocessor.process(FramePreprocessor.decodeJpeg(jpeg), out, 0);
+        return out;
     }
 }
