@@ -1,0 +1,136 @@
+"""MAViL's fine-tuned audio-visual classifier, re-implemented with the official structure and parameter names.
+
+Follows the MAViL port in AV-SUPERB (roger-tseng/av-superb, upstream_models/mavil/models_vitmm.py with the fine-tuned
+head, ``ft=True``; facts in models/python/MAVIL_NOTES.md):
+
+    audio  fbank [B, 1, 1024, 128] -> ``patch_embed`` Conv2d 16x16/16 -> 512 tokens (+ ``cls_token``, ``pos_embed``)
+           -> ``blocks.0..11``
+    video  frames [B, 3, 8, 224, 224] (ImageNet-normalised RGB, 2 fps) -> ``patch_embed_v`` Conv3d (2, 16, 16) stride
+           (2, 16, 16) -> 4 x 14 x 14 = 784 tokens, flattened time, height, width (+ ``cls_token_v``, ``pos_embed_v``)
+           -> ``blocks_v.0..11``
+    fusion the two token sequences concatenated, CLS tokens included (1 + 512 + 1 + 784 = 1,298) -> ``blocks_av.0..2``
+    head   mean of the audio tokens (1..512) and mean of the video tokens (514..), concatenated (2 x 768)
+           -> ``fc_norm_av`` LayerNorm -> ``head_av`` Linear(1536, 527): logits (sigmoid for probabilities)
+
+No final norm on either encoder (the port deletes it). ``pos_embed_v`` is a fixed parameter the official code starts
+at zero and only a checkpoint fills; here it starts from a 3-D sin-cos table, so that a model trained from scratch
+has positions. Full size: 194,561,807 parameters with both position tables (MAVIL_NOTES: about 194.6 M).
+The blocks are timm 0.4.5's (``mavil.Block``: ``norm1``, ``attn.qkv``, ``attn.proj``, ``norm2``, ``mlp.fc1``,
+``mlp.fc2``), LayerNorm eps 1e-6.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+
+from avstream_models import mavil
+
+FRAMES = 8
+IMAGE = 224
+TUBELET = (2, 16, 16)
+
+
+@dataclass
+class AudioVisualConfig:
+    audio: mavil.AudioViTConfig
+    fusion_depth: int = 3
+    frames: int = FRAMES
+    image: int = IMAGE
+
+    @property
+    def video_grid(self):
+        """(time, height, width) of the tubelet grid: 4 x 14 x 14 at full size."""
+        return self.frames // TUBELET[0], self.image // TUBELET[1], self.image // TUBELET[2]
+
+    @property
+    def video_tokens(self) -> int:
+        t, h, w = self.video_grid
+        return t * h * w
+
+
+def full_config(num_classes: int = 527) -> AudioVisualConfig:
+    """MAViL ViT-B/16 audio-visual, fine-tuned: 768 wide, 12 + 12 layers, 3 fusion blocks."""
+    return AudioVisualConfig(audio=mavil.full_config(num_classes))
+
+
+def small_config(num_classes: int) -> AudioVisualConfig:
+    """A small CPU variant of the same structure."""
+    return AudioVisualConfig(audio=mavil.small_config(num_classes), fusion_depth=2)
+
+
+def sincos_3d(dim: int, t: int, h: int, w: int) -> torch.Tensor:
+    """[1, 1 + t*h*w, dim]: a zero row for the CLS token, then sin-cos codes of (time, row, column), tokens in
+    time, row, column order; dim split 1/4 time, 3/8 row, 3/8 column (each part even)."""
+    dt = dim // 4 // 2 * 2
+    dh = (dim - dt) // 2 // 2 * 2
+    dw = dim - dt - dh
+    grid = torch.stack(torch.meshgrid(torch.arange(t), torch.arange(h), torch.arange(w), indexing="ij"), dim=-1)
+    grid = grid.reshape(-1, 3)
+    table = torch.cat([mavil.sincos_1d(dt, grid[:, 0]), mavil.sincos_1d(dh, grid[:, 1]), mavil.sincos_1d(dw, grid[:, 2])],
+                      dim=1)
+    return torch.cat([torch.zeros(1, dim, dtype=torch.float64), table], dim=0).float().unsqueeze(0)
+
+
+class PatchEmbed3D(nn.Module):
+    """``patch_embed_v.proj``: Conv3d(3, D, (2, 16, 16), stride (2, 16, 16)); tokens in time, row, column order."""
+
+    def __init__(self, dim: int):
+        super().__init__()
+        self.proj = nn.Conv3d(3, dim, kernel_size=TUBELET, stride=TUBELET)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.proj(x).flatten(2).transpose(1, 2)    # [B, T/2 * 14 * 14, D]
+
+
+class AudioVisualMAViL(nn.Module):
+    """forward(fbank [B, 1, 1024, 128], video [B, 3, 8, 224, 224]) -> logits [B, C]."""
+
+    def __init__(self, cfg: AudioVisualConfig):
+        super().__init__()
+        self.cfg = cfg
+        a = cfg.audio
+        d = a.embed_dim
+        t, f = a.grid
+        self.patch_embed = mavil.PatchEmbed(a)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
+        self.pos_embed = nn.Parameter(mavil.audiomae_pos_embed(d, t, f), requires_grad=False)
+        self.blocks = nn.ModuleList([mavil.Block(d, a.num_heads, a.mlp_ratio) for _ in range(a.depth)])
+        self.patch_embed_v = PatchEmbed3D(d)
+        self.cls_token_v = nn.Parameter(torch.zeros(1, 1, d))
+        # fixed, as the audio table (the official code starts it at zero and a checkpoint fills it)
+        self.pos_embed_v = nn.Parameter(sincos_3d(d, *cfg.video_grid), requires_grad=False)
+        self.blocks_v = nn.ModuleList([mavil.Block(d, a.num_heads, a.mlp_ratio) for _ in range(a.depth)])
+        self.blocks_av = nn.ModuleList([mavil.Block(d, a.num_heads, a.mlp_ratio) for _ in range(cfg.fusion_depth)])
+        self.fc_norm_av = nn.LayerNorm(2 * d, eps=1e-6)
+        self.head_av = nn.Linear(2 * d, a.num_classes)
+        nn.init.normal_(self.cls_token, std=0.02)
+        nn.init.normal_(self.cls_token_v, std=0.02)
+        self.apply(mavil.AudioViT._init)
+
+    def audio_tokens(self, fbank: torch.Tensor) -> torch.Tensor:
+        x = self.patch_embed(fbank) + self.pos_embed[:, 1:, :]
+        cls = (self.cls_token + self.pos_embed[:, :1, :]).expand(x.shape[0], -1, -1)
+        x = torch.cat([cls, x], dim=1)
+        for blk in self.blocks:
+            x = blk(x)
+        return x                                             # [B, 1 + 512, D]
+
+    def video_tokens(self, video: torch.Tensor) -> torch.Tensor:
+        v = self.patch_embed_v(video) + self.pos_embed_v[:, 1:, :]
+        cls = (self.cls_token_v + self.pos_embed_v[:, :1, :]).expand(v.shape[0], -1, -1)
+        v = torch.cat([cls, v], dim=1)
+        for blk in self.blocks_v:
+            v = blk(v)
+        return v                                             # [B, 1 + 784, D]
+
+    def forward(self, fbank: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
+        x = self.audio_tokens(fbank)
+        v = self.video_tokens(video)
+        xv = torch.cat([x, v], dim=1)
+        for blk in self.blocks_av:
+            xv = blk(xv)
+        n = self.cfg.audio.num_patches
+        pooled = torch.cat([xv[:, 1:1 + n].mean(dim=1), xv[:, 2 + n:].mean(dim=1)], dim=1)
+        return self.head_av(self.fc_norm_av(pooled))

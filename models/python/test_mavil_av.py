@@ -1,0 +1,85 @@
+"""MAViL's audio-visual classifier (avstream_models/mavil_av.py): the official parameter names and shapes of
+AV-SUPERB's models_vitmm.py with the fine-tuned head, the full-size parameter count, and the forward pass."""
+import os
+import sys
+import unittest
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from avstream_models import mavil, mavil_av  # noqa: E402
+
+
+def block_keys(prefix: str, d: int):
+    return {f"{prefix}.norm1.weight": [d], f"{prefix}.norm1.bias": [d],
+            f"{prefix}.attn.qkv.weight": [3 * d, d], f"{prefix}.attn.qkv.bias": [3 * d],
+            f"{prefix}.attn.proj.weight": [d, d], f"{prefix}.attn.proj.bias": [d],
+            f"{prefix}.norm2.weight": [d], f"{prefix}.norm2.bias": [d],
+            f"{prefix}.mlp.fc1.weight": [4 * d, d], f"{prefix}.mlp.fc1.bias": [4 * d],
+            f"{prefix}.mlp.fc2.weight": [d, 4 * d], f"{prefix}.mlp.fc2.bias": [d]}
+
+
+def official_keys():
+    """The state_dict of the fine-tuned audio-visual model (ft=True, 3 fusion blocks), by AV-SUPERB's code."""
+    d = 768
+    keys = {"cls_token": [1, 1, d], "pos_embed": [1, 513, d], "patch_embed.proj.weight": [d, 1, 16, 16],
+            "patch_embed.proj.bias": [d], "cls_token_v": [1, 1, d], "pos_embed_v": [1, 785, d],
+            "patch_embed_v.proj.weight": [d, 3, 2, 16, 16], "patch_embed_v.proj.bias": [d],
+            "fc_norm_av.weight": [2 * d], "fc_norm_av.bias": [2 * d], "head_av.weight": [527, 2 * d],
+            "head_av.bias": [527]}
+    for i in range(12):
+        keys.update(block_keys(f"blocks.{i}", d))
+        keys.update(block_keys(f"blocks_v.{i}", d))
+    for i in range(3):
+        keys.update(block_keys(f"blocks_av.{i}", d))
+    return keys
+
+
+class FullSizeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.manual_seed(0)
+        cls.model = mavil_av.AudioVisualMAViL(mavil_av.full_config())
+
+    def test_state_dict_has_the_official_names_and_shapes(self):
+        sd = self.model.state_dict()
+        want = official_keys()
+        self.assertEqual(sorted(set(sd) ^ set(want)), [])
+        for k, shape in want.items():
+            self.assertEqual(list(sd[k].shape), shape, k)
+
+    def test_parameter_count(self):
+        # 12 d^2 + 13 d per block; the audio and video embeddings, tables and the head
+        self.assertEqual(mavil.count_parameters(self.model, trainable_only=False), 194_561_807)
+        self.assertEqual(mavil.count_parameters(self.model), 194_561_807 - 513 * 768 - 785 * 768)
+
+    def test_the_video_grid_is_four_by_fourteen_by_fourteen(self):
+        cfg = mavil_av.full_config()
+        self.assertEqual(cfg.video_grid, (4, 14, 14))
+        self.assertEqual(cfg.video_tokens, 784)
+        table = mavil_av.sincos_3d(768, 4, 14, 14)
+        self.assertEqual(list(table.shape), [1, 785, 768])
+        self.assertEqual(float(table[0, 0].abs().sum()), 0.0)
+        self.assertEqual(len({tuple(r) for r in table[0, 1:].round(decimals=5).tolist()}), 784)
+
+
+class SmallForwardTest(unittest.TestCase):
+    def test_logits_and_what_the_head_pools(self):
+        torch.manual_seed(1)
+        m = mavil_av.AudioVisualMAViL(mavil_av.small_config(10)).eval()
+        fbank = torch.randn(2, 1, 1024, 128)
+        video = torch.randn(2, 3, 8, 224, 224)
+        with torch.no_grad():
+            y = m(fbank, video)
+            self.assertEqual(list(y.shape), [2, 10])
+            # each sample on its own gives the same logits (no mixing across the batch)
+            y0 = m(fbank[:1], video[:1])
+            self.assertLess(float((y[0] - y0[0]).abs().max()), 1e-4)
+            # the picture matters: another video changes the logits
+            self.assertGreater(float((m(fbank, torch.randn(2, 3, 8, 224, 224)) - y).abs().max()), 1e-4)
+
+
+if __name__ == "__main__":
+    unittest.main()
