@@ -145,6 +145,17 @@ class Block(nn.Module):
         return x + self.mlp(self.norm2(x))
 
 
+def encode(tokens: torch.Tensor, cls_token: torch.Tensor, pos_embed: torch.Tensor, blocks: nn.ModuleList) -> torch.Tensor:
+    """Patch tokens [B, N, D] plus their positions, after the CLS token plus its position (row 0 of the table),
+    through the blocks: [B, 1 + N, D]. The encoders of AudioMAE and MAViL (audio and video) all do this."""
+    x = tokens + pos_embed[:, 1:, :]
+    cls = (cls_token + pos_embed[:, :1, :]).expand(x.shape[0], -1, -1)
+    x = torch.cat([cls, x], dim=1)
+    for blk in blocks:
+        x = blk(x)
+    return x
+
+
 class AudioViT(nn.Module):
     """AudioMAE's fine-tuned audio classifier (global pool): MAViL's audio branch with its own head."""
 
@@ -175,12 +186,7 @@ class AudioViT(nn.Module):
 
     def tokens(self, fbank: torch.Tensor) -> torch.Tensor:
         """[B, N, D] patch tokens after the encoder (CLS dropped)."""
-        x = self.patch_embed(fbank) + self.pos_embed[:, 1:, :]
-        cls = (self.cls_token + self.pos_embed[:, :1, :]).expand(x.shape[0], -1, -1)
-        x = torch.cat([cls, x], dim=1)
-        for blk in self.blocks:
-            x = blk(x)
-        return x[:, 1:, :]
+        return encode(self.patch_embed(fbank), self.cls_token, self.pos_embed, self.blocks)[:, 1:, :]
 
     def forward(self, fbank: torch.Tensor):
         x = self.tokens(fbank)

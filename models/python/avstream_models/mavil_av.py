@@ -109,25 +109,9 @@ class AudioVisualMAViL(nn.Module):
         nn.init.normal_(self.cls_token_v, std=0.02)
         self.apply(mavil.AudioViT._init)
 
-    def audio_tokens(self, fbank: torch.Tensor) -> torch.Tensor:
-        x = self.patch_embed(fbank) + self.pos_embed[:, 1:, :]
-        cls = (self.cls_token + self.pos_embed[:, :1, :]).expand(x.shape[0], -1, -1)
-        x = torch.cat([cls, x], dim=1)
-        for blk in self.blocks:
-            x = blk(x)
-        return x                                             # [B, 1 + 512, D]
-
-    def video_tokens(self, video: torch.Tensor) -> torch.Tensor:
-        v = self.patch_embed_v(video) + self.pos_embed_v[:, 1:, :]
-        cls = (self.cls_token_v + self.pos_embed_v[:, :1, :]).expand(v.shape[0], -1, -1)
-        v = torch.cat([cls, v], dim=1)
-        for blk in self.blocks_v:
-            v = blk(v)
-        return v                                             # [B, 1 + 784, D]
-
     def forward(self, fbank: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
-        x = self.audio_tokens(fbank)
-        v = self.video_tokens(video)
+        x = mavil.encode(self.patch_embed(fbank), self.cls_token, self.pos_embed, self.blocks)            # [B, 513, D]
+        v = mavil.encode(self.patch_embed_v(video), self.cls_token_v, self.pos_embed_v, self.blocks_v)    # [B, 785, D]
         xv = torch.cat([x, v], dim=1)
         for blk in self.blocks_av:
             xv = blk(xv)

@@ -42,6 +42,12 @@ public final class CtcDecoder implements Serializable {
     private final int separator;
     private final String[] words;
     private final int[][] letters;
+    /** The word loop's states (see {@link #decodeVocabulary}): first state of each word, symbol and word of each. */
+    private final int[] base;
+    private final int[] sym;
+    private final int[] owner;
+    private static final int GAP = 0;
+    private static final int SEP = 1;
 
     /**
      * @param symbols   the model's output symbols in index order
@@ -83,6 +89,26 @@ public final class CtcDecoder implements Serializable {
             }
             words[w] = word;
             letters[w] = ls;
+        }
+        // the word loop's states: GAP, SEP, then per word its letters and the blanks after them, interleaved
+        this.base = new int[words.length];
+        int n = 2;
+        for (int w = 0; w < words.length; w++) {
+            base[w] = n;
+            n += 2 * letters[w].length;
+        }
+        this.sym = new int[n];
+        this.owner = new int[n];
+        java.util.Arrays.fill(owner, -1);
+        sym[GAP] = this.blank;
+        sym[SEP] = this.separator;
+        for (int w = 0; w < words.length; w++) {
+            for (int i = 0; i < letters[w].length; i++) {
+                sym[base[w] + 2 * i] = letters[w][i];
+                sym[base[w] + 2 * i + 1] = this.blank;
+                owner[base[w] + 2 * i] = w;
+                owner[base[w] + 2 * i + 1] = w;
+            }
         }
     }
 
@@ -175,27 +201,9 @@ public final class CtcDecoder implements Serializable {
         if (frames == 0) {
             return new Transcript(List.of());
         }
-        final int gap = 0;
-        final int sep = 1;
-        int[] base = new int[words.length];
-        int n = 2;
-        for (int w = 0; w < words.length; w++) {
-            base[w] = n;
-            n += 2 * letters[w].length;
-        }
-        int[] sym = new int[n];
-        int[] owner = new int[n];
-        java.util.Arrays.fill(owner, -1);
-        sym[gap] = blank;
-        sym[sep] = separator;
-        for (int w = 0; w < words.length; w++) {
-            for (int i = 0; i < letters[w].length; i++) {
-                sym[base[w] + 2 * i] = letters[w][i];
-                sym[base[w] + 2 * i + 1] = blank;
-                owner[base[w] + 2 * i] = w;
-                owner[base[w] + 2 * i + 1] = w;
-            }
-        }
+        final int gap = GAP;
+        final int sep = SEP;
+        int n = sym.length;
         double[] score = new double[n];
         double[] cur = new double[n];
         int[][] back = new int[frames][n];
