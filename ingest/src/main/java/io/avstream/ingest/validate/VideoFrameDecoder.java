@@ -1,19 +1,28 @@
 package io.avstream.ingest.validate;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 import io.avstream.schemas.ImageEncoding;
 import io.avstream.schemas.ReasonCode;
 import io.avstream.schemas.VideoFrame;
 
 /**
- * Decodes {@link VideoFrame}s and checks what can be checked without decoding the picture: declared dimensions in
+ * Decodes {@link VideoFrame}s and checks what can be checked before decoding the picture: declared dimensions in
  * range ({@link ReasonCode#WRONG_SIZE} when absurd), RGB24 data of exactly {@code width * height * 3} bytes, and for
  * JPEG the file's own structure: a start-of-image marker, marker segments that fit the data, a frame header (SOF0,
  * SOF1 or SOF2: baseline, extended or progressive Huffman, 8-bit, 1 or 3 components) before the scan whose size is
- * the declared one, and an end-of-image marker (a truncated file has none). A JPEG whose entropy-coded data is broken
- * passes here and fails where the picture is decoded.
+ * the declared one, and an end-of-image marker (a truncated file has none); then the whole picture is decoded once
+ * ({@link ReasonCode#CORRUPT_MEDIA} when its entropy-coded data is broken), so that every frame the job keeps decodes.
  */
 public final class VideoFrameDecoder extends RecordDecoder<VideoFrame> {
     private static final long serialVersionUID = 1L;
@@ -72,6 +81,35 @@ public final class VideoFrameDecoder extends RecordDecoder<VideoFrame> {
         if (jpeg.width() != w || jpeg.height() != h) {
             throw new Rejection(ReasonCode.WRONG_SIZE, "the JPEG is " + jpeg.width() + " x " + jpeg.height()
                     + ", the frame declares " + w + " x " + h);
+        }
+        decodeWhole(data);
+    }
+
+    /**
+     * Decodes the whole picture once with the decoder the job uses, so that broken entropy-coded data (which the
+     * markers do not show) is refused here, with its record, rather than met when a window is inferred. The JDK's
+     * decoder reports such damage as warnings (and fills the picture in); a warning refuses the frame too.
+     */
+    private static void decodeWhole(ByteBuffer data) throws Rejection {
+        byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("the JDK has no JPEG decoder");
+        }
+        ImageReader reader = readers.next();
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in);
+            reader.read(0);
+        } catch (IOException | RuntimeException e) {
+            throw new Rejection(ReasonCode.CORRUPT_MEDIA, "the JPEG does not decode: " + e.getMessage());
+        } finally {
+            reader.dispose();
+        }
+        if (!warnings.isEmpty()) {
+            throw new Rejection(ReasonCode.CORRUPT_MEDIA, "the JPEG decodes with errors: " + warnings.get(0));
         }
     }
 

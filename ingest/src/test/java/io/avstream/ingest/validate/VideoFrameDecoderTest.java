@@ -126,6 +126,15 @@ class VideoFrameDecoderTest {
         lossless[marker(lossless, 0xC0) + 1] = (byte) 0xC3;
         bad.put("lossless JPEG", frame(lossless, 64, 48, ImageEncoding.JPEG).build());
         reason.put("lossless JPEG", ReasonCode.UNSUPPORTED_FORMAT);
+        byte[] broken = good.clone();
+        int scan = marker(broken, 0xDA) + 2 + ((broken[marker(broken, 0xDA) + 2] & 0xFF) << 8
+                | (broken[marker(broken, 0xDA) + 3] & 0xFF));
+        for (int i = scan + 4; i < broken.length - 10; i += 7) {
+            broken[i] = (byte) 0xFF;    // stray markers all through the entropy-coded data; the markers still read right
+            broken[i + 1] = (byte) 0xD3;
+        }
+        bad.put("broken entropy-coded data", frame(broken, 64, 48, ImageEncoding.JPEG).build());
+        reason.put("broken entropy-coded data", ReasonCode.CORRUPT_MEDIA);
         bad.put("from the future", frame(good, 64, 48, ImageEncoding.JPEG)
                 .setCaptureTimeUs(System.currentTimeMillis() * 1000L + 3_600_000_000L).build());
         reason.put("from the future", ReasonCode.BAD_TIMESTAMP);
