@@ -1,9 +1,11 @@
 package io.avstream.operators.inference;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.avstream.models.BatcherStats;
 import io.avstream.models.InferenceRejectedException;
@@ -50,6 +52,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * {@code expectedInferenceMicros}, {@code paddedSamples} and {@code paddingWaste}; and this subtask's
  * histogram {@code batchSize} of the batches its windows ran in.
  *
+ * <p>{@link #withFallback} adds a second model for the windows a test sends there (an audio-visual pipeline's windows
+ * without video go to the audio-only model): both run in this one function, so the windows keep their order; the
+ * second model's batcher gauges are in the group {@code fallbackBatcher}, and {@code fallbackWindows} counts them.
+ *
  * @param <W> the pipeline's window type
  * @param <R> the pipeline's result type
  */
@@ -63,13 +69,17 @@ public class BatchedInference<W, R> extends RichAsyncFunction<W, R> implements R
     private final long latencyBudgetNanos;
     private final TranslatorSettings settings;
 
+    private ModelRef fallbackRef;
+    private Route<W> toFallback;
+
     private transient ModelHandle model;
     private transient Translator<W, R> translator;
+    private transient ModelHandle fallbackModel;
+    private transient Translator<W, R> fallbackTranslator;
+    private transient Counter fallbackWindows;
     private transient Counter shedWindows;
     private transient Counter failedWindows;
     private transient Histogram batchSizes;
-    private transient volatile BatcherStats lastStats;
-    private transient volatile long lastStatsNanos;
 
     /**
      * @param modelRef         the model package; its task picks the translator
@@ -90,6 +100,22 @@ public class BatchedInference<W, R> extends RichAsyncFunction<W, R> implements R
         this.settings = settings;
     }
 
+    /** Which windows go to the fallback model. */
+    @FunctionalInterface
+    public interface Route<W> extends Serializable {
+        boolean toFallback(W window);
+    }
+
+    /**
+     * Sends the windows {@code route} picks to a second model, whose translator reads this function's window type
+     * (or a supertype of it) and makes the same result type.
+     */
+    public BatchedInference<W, R> withFallback(ModelRef fallback, Route<W> route) {
+        this.fallbackRef = fallback;
+        this.toFallback = route;
+        return this;
+    }
+
     /** The result type, which Flink cannot read from the generic signature. */
     @Override
     public TypeInformation<R> getProducedType() {
@@ -104,60 +130,85 @@ public class BatchedInference<W, R> extends RichAsyncFunction<W, R> implements R
         MetricGroup g = getRuntimeContext().getMetricGroup();
         shedWindows = g.counter("shedWindows", new ThreadSafeSimpleCounter());
         failedWindows = g.counter("failedWindows", new ThreadSafeSimpleCounter());
-        registerBatcherMetrics(g.addGroup("batcher"));
+        registerBatcherMetrics(g.addGroup("batcher"), new StatsCache(() -> model));
+        if (fallbackRef != null) {
+            ModelPackage fallback = fallbackRef.load();
+            fallbackTranslator = Translators.forPackage(fallback, windowType, resultType, settings);
+            fallbackModel = SharedModels.acquire(fallback, runtimeOptions);
+            fallbackWindows = g.counter("fallbackWindows", new ThreadSafeSimpleCounter());
+            registerBatcherMetrics(g.addGroup("fallbackBatcher"), new StatsCache(() -> fallbackModel));
+        }
     }
 
     /** Gauges over the shared batcher's counters, read from one snapshot per metric report. */
-    private void registerBatcherMetrics(MetricGroup g) {
-        g.gauge("queueDepth", (Gauge<Integer>) () -> stats().queueDepth());
-        g.gauge("meanBatchSize", (Gauge<Double>) () -> stats().meanBatchSize());
-        g.gauge("batches", (Gauge<Long>) () -> stats().batches());
-        g.gauge("batchedSamples", (Gauge<Long>) () -> stats().batchedSamples());
-        g.gauge("completed", (Gauge<Long>) () -> stats().completed());
-        g.gauge("failed", (Gauge<Long>) () -> stats().failed());
-        g.gauge("rejectedQueueFull", (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.QUEUE_FULL));
+    private void registerBatcherMetrics(MetricGroup g, StatsCache cache) {
+        Supplier<BatcherStats> stats = cache::get;
+        g.gauge("queueDepth", (Gauge<Integer>) () -> stats.get().queueDepth());
+        g.gauge("meanBatchSize", (Gauge<Double>) () -> stats.get().meanBatchSize());
+        g.gauge("batches", (Gauge<Long>) () -> stats.get().batches());
+        g.gauge("batchedSamples", (Gauge<Long>) () -> stats.get().batchedSamples());
+        g.gauge("completed", (Gauge<Long>) () -> stats.get().completed());
+        g.gauge("failed", (Gauge<Long>) () -> stats.get().failed());
+        g.gauge("rejectedQueueFull", (Gauge<Long>) () -> stats.get().rejected(InferenceRejectedException.Reason.QUEUE_FULL));
         g.gauge("rejectedDeadlineMissed",
-                (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.DEADLINE_MISSED));
-        g.gauge("rejectedShutdown", (Gauge<Long>) () -> stats().rejected(InferenceRejectedException.Reason.SHUTDOWN));
-        g.gauge("meanQueueMicros", (Gauge<Double>) () -> stats().meanQueueNanos() / 1000.0);
-        g.gauge("expectedInferenceMicros", (Gauge<Long>) () -> stats().expectedInferenceNanos() / 1000L);
-        g.gauge("paddedSamples", (Gauge<Long>) () -> stats().paddedSamples());
-        g.gauge("paddingWaste", (Gauge<Double>) () -> stats().paddingWaste());
-        batchSizes = g.histogram("batchSize", new SynchronizedHistogram(new DescriptiveStatisticsHistogram(1000)));
+                (Gauge<Long>) () -> stats.get().rejected(InferenceRejectedException.Reason.DEADLINE_MISSED));
+        g.gauge("rejectedShutdown", (Gauge<Long>) () -> stats.get().rejected(InferenceRejectedException.Reason.SHUTDOWN));
+        g.gauge("meanQueueMicros", (Gauge<Double>) () -> stats.get().meanQueueNanos() / 1000.0);
+        g.gauge("expectedInferenceMicros", (Gauge<Long>) () -> stats.get().expectedInferenceNanos() / 1000L);
+        g.gauge("paddedSamples", (Gauge<Long>) () -> stats.get().paddedSamples());
+        g.gauge("paddingWaste", (Gauge<Double>) () -> stats.get().paddingWaste());
+        if (batchSizes == null) {
+            batchSizes = g.histogram("batchSize", new SynchronizedHistogram(new DescriptiveStatisticsHistogram(1000)));
+        }
     }
 
-    /** The batcher's counters, at most 100 ms old, so that one report reads one consistent snapshot. */
-    BatcherStats stats() {
-        long now = System.nanoTime();
-        BatcherStats s = lastStats;
-        if (s == null || now - lastStatsNanos > 100_000_000L) {
-            ModelHandle m = model;
-            if (m == null || m.isClosed()) {
-                return s != null ? s : new BatcherStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-            }
-            s = m.stats();
-            lastStats = s;
-            lastStatsNanos = now;
+    /** A batcher's counters, at most 100 ms old, so that one report reads one consistent snapshot. */
+    private static final class StatsCache {
+        private final Supplier<ModelHandle> handle;
+        private volatile BatcherStats last;
+        private volatile long lastNanos;
+
+        StatsCache(Supplier<ModelHandle> handle) {
+            this.handle = handle;
         }
-        return s;
+
+        BatcherStats get() {
+            long now = System.nanoTime();
+            BatcherStats s = last;
+            if (s == null || now - lastNanos > 100_000_000L) {
+                ModelHandle m = handle.get();
+                if (m == null || m.isClosed()) {
+                    return s != null ? s : new BatcherStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                }
+                s = m.stats();
+                last = s;
+                lastNanos = now;
+            }
+            return s;
+        }
     }
 
     @Override
     public void asyncInvoke(W window, ResultFuture<R> result) {
         long deadline = System.nanoTime() + latencyBudgetNanos;
+        boolean fallback = toFallback != null && toFallback.toFallback(window);
+        Translator<W, R> t = fallback ? fallbackTranslator : translator;
         try {
-            model.submitTensors(translator.request(window), deadline)
-                    .whenComplete((r, err) -> complete(window, r, err, result));
+            (fallback ? fallbackModel : model).submitTensors(t.request(window), deadline)
+                    .whenComplete((r, err) -> complete(t, window, r, err, result));
+            if (fallback) {
+                fallbackWindows.inc();
+            }
         } catch (RuntimeException e) {
             fail(result, new IllegalStateException("cannot build the request of " + window + ": " + e, e));
         }
     }
 
-    private void complete(W window, InferenceResult r, Throwable err, ResultFuture<R> result) {
+    private void complete(Translator<W, R> t, W window, InferenceResult r, Throwable err, ResultFuture<R> result) {
         if (err == null) {
             R p;
             try {
-                p = translator.result(window, r);
+                p = t.result(window, r);
             } catch (RuntimeException e) {
                 fail(result, new IllegalStateException("cannot build the prediction of " + window + ": " + e, e));
                 return;
@@ -190,6 +241,10 @@ public class BatchedInference<W, R> extends RichAsyncFunction<W, R> implements R
         if (model != null) {
             model.close();
             model = null;
+        }
+        if (fallbackModel != null) {
+            fallbackModel.close();
+            fallbackModel = null;
         }
     }
 

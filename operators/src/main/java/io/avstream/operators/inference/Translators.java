@@ -26,7 +26,8 @@ public final class Translators {
             if (!f.task().equals(task)) {
                 continue;
             }
-            if (!f.windowType().equals(windowType) || !f.resultType().equals(resultType)) {
+            // a translator of a window type also reads its subtypes (an audio-visual window is an audio window)
+            if (!f.windowType().isAssignableFrom(windowType) || !f.resultType().equals(resultType)) {
                 throw new IllegalArgumentException("model " + pkg.id() + " is for task '" + task + "', whose windows are "
                         + f.windowType().getSimpleName() + " (results " + f.resultType().getSimpleName() + "), but this pipeline's windows are "
                         + windowType.getSimpleName() + " (results " + resultType.getSimpleName() + ")"

@@ -93,6 +93,15 @@ public final class FramePreprocessor implements Serializable {
 
     /** The model input of an RGB24 picture, into {@code out} from {@code offset} ({@link #length()} floats). */
     public void process(Rgb in, float[] out, int offset) {
+        process(in, out, offset, size * size);
+    }
+
+    /**
+     * The model input of an RGB24 picture, into {@code out}: channel {@code c}'s plane from {@code offset + c *
+     * channelStride}. A clip's frame {@code t} of {@code T} in a {@code [3, T, size, size]} input has offset {@code t *
+     * size * size} and channel stride {@code T * size * size}.
+     */
+    public void process(Rgb in, float[] out, int offset, int channelStride) {
         int w = in.width();
         int h = in.height();
         byte[] rgb = in.data();
@@ -108,7 +117,6 @@ public final class FramePreprocessor implements Serializable {
             x1[x] = x0[x] + (x0[x] < w - 1 ? 1 : 0);
             lx[x] = src - x0[x];
         }
-        int plane = size * size;
         for (int y = 0; y < size; y++) {
             float src = (float) Math.max(scaleY * (y + 0.5) - 0.5, 0.0);
             int y0 = (int) src;
@@ -123,7 +131,7 @@ public final class FramePreprocessor implements Serializable {
                     float d = value(rgb, w, y1, x0[x], c);
                     float e = value(rgb, w, y1, x1[x], c);
                     float v = (1f - ly) * (l0 * a + l1 * b) + ly * (l0 * d + l1 * e);
-                    out[offset + c * plane + y * size + x] = (v - MEAN[c]) / STD[c];
+                    out[offset + c * channelStride + y * size + x] = (v - MEAN[c]) / STD[c];
                 }
             }
         }
