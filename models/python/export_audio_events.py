@@ -54,6 +54,16 @@ PREPROCESSING = {
 }
 
 
+def postprocessing(metrics: dict) -> dict:
+    """The package's postprocessing from a training run's metrics: calibrated clip and event thresholds per class."""
+    th = metrics["thresholds"]
+    rule = metrics["event_rule"]
+    return {"clip_thresholds": [th["clip"][n] for n in NAMES],
+            "events": {"enter": [th["enter"][n] for n in NAMES], "exit": [th["exit"][n] for n in NAMES],
+                       "min_duration_ms": int(round(rule["min_duration_seconds"] * 1000)),
+                       "merge_gap_ms": int(round(rule["merge_gap_seconds"] * 1000))}}
+
+
 def write_package(model: mavil.AudioViT, out_dir: str, version: str, description: str, weights: dict,
                   postprocessing: dict, provenance: dict, labels=LABELS) -> dict:
     os.makedirs(out_dir, exist_ok=True)
@@ -150,12 +160,7 @@ def main(argv=None) -> int:
     model = mavil.AudioViT(mavil.small_config(len(NAMES)))
     model.load_state_dict(torch.load(args.state, map_location="cpu"))
     model.eval()
-    th = metrics["thresholds"]
-    rule = metrics["event_rule"]
-    post = {"clip_thresholds": [th["clip"][n] for n in NAMES],
-            "events": {"enter": [th["enter"][n] for n in NAMES], "exit": [th["exit"][n] for n in NAMES],
-                       "min_duration_ms": int(round(rule["min_duration_seconds"] * 1000)),
-                       "merge_gap_ms": int(round(rule["merge_gap_seconds"] * 1000))}}
+    post = postprocessing(metrics)
     summary = {k: metrics[k] for k in ("val_map", "test_map", "test_ap", "test_events")}
     with open(os.path.join(args.data, "summary.json")) as f:
         data = json.load(f)

@@ -10,13 +10,13 @@ if [ "$skip" != "false" ]; then
   exit 0
 fi
 py=/usr/bin/python3
-need="apt-get install python3 python3-numpy python3-torch python3-onnx python3-torchaudio, or skip them with -Dpython.tests.skip"
+need="apt-get install python3 python3-numpy python3-torch python3-onnx python3-torchaudio python3-pil, or skip them with -Dpython.tests.skip"
 if [ ! -x "$py" ]; then
   echo "Python tests: $py is missing ($need)" >&2
   exit 1
 fi
-if ! "$py" -c 'import numpy, torch, onnx, torchaudio' 2>/dev/null; then
-  echo "Python tests: $py cannot import numpy, torch, onnx and torchaudio ($need)" >&2
+if ! "$py" -c 'import numpy, torch, onnx, torchaudio, PIL' 2>/dev/null; then
+  echo "Python tests: $py cannot import numpy, torch, onnx, torchaudio and PIL ($need)" >&2
   exit 1
 fi
 cd "$(dirname "$0")/.."

@@ -72,13 +72,23 @@ class SmallForwardTest(unittest.TestCase):
         fbank = torch.randn(2, 1, 1024, 128)
         video = torch.randn(2, 3, 8, 224, 224)
         with torch.no_grad():
-            y = m(fbank, video)
+            y, cols = m(fbank, video)
             self.assertEqual(list(y.shape), [2, 10])
+            self.assertEqual(list(cols.shape), [2, 64, 10])
             # each sample on its own gives the same logits (no mixing across the batch)
-            y0 = m(fbank[:1], video[:1])
+            y0, cols0 = m(fbank[:1], video[:1])
             self.assertLess(float((y[0] - y0[0]).abs().max()), 1e-4)
+            self.assertLess(float((cols[0] - cols0[0]).abs().max()), 1e-4)
             # the picture matters: another video changes the logits
-            self.assertGreater(float((m(fbank, torch.randn(2, 3, 8, 224, 224)) - y).abs().max()), 1e-4)
+            self.assertGreater(float((m(fbank, torch.randn(2, 3, 8, 224, 224))[0] - y).abs().max()), 1e-4)
+
+    def test_the_small_video_grid(self):
+        cfg = mavil_av.small_config(13)
+        self.assertEqual(cfg.video_grid, (4, 7, 7))
+        m = mavil_av.AudioVisualMAViL(cfg)
+        self.assertEqual(len(m.blocks_v), 2)
+        self.assertEqual(len(m.blocks_av), 1)
+        self.assertEqual(list(m.pos_embed_v.shape), [1, 197, cfg.audio.embed_dim])
 
 
 if __name__ == "__main__":

@@ -226,3 +226,42 @@ def export_onnx(model: AudioViT, path: str, batch: int = 2, opset: int = 17) -> 
     torch.onnx.export(model, (x,), path, input_names=["fbank"], output_names=["logits", "frame_logits"],
                       dynamic_axes={"fbank": {0: "batch"}, "logits": {0: "batch"}, "frame_logits": {0: "batch"}},
                       opset_version=opset, do_constant_folding=True)
+
+
+def state_from_onnx(path: str, cfg: AudioViTConfig) -> dict:
+    """The state_dict of an AudioViT exported by :func:`export_onnx`, read back from its ONNX graph: named
+    initializers keep their names; the Linear weights the exporter turned into MatMul operands (transposed,
+    unnamed) are taken in the graph's order (per block qkv, proj, fc1, fc2; then the head); the position table
+    and the CLS token come from the constants folded with them (``pos_embed[:, 1:]`` added to the patches,
+    ``cls_token + pos_embed[:, :1]`` expanded over the batch)."""
+    import onnx
+    from onnx import numpy_helper
+
+    g = onnx.load(path).graph
+    inits = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in g.initializer}
+    model = AudioViT(cfg)
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    matmuls = []
+    for node in g.node:
+        if node.op_type == "MatMul":
+            matmuls.extend(x for x in node.input if x in inits and x not in matmuls)
+    linear = [f"blocks.{i}.{n}.weight" for i in range(cfg.depth) for n in ("attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2")]
+    linear.append("head.weight")
+    if len(matmuls) != len(linear):
+        raise ValueError(f"{path}: {len(matmuls)} MatMul weights, expected {len(linear)}")
+    for name, key in zip(linear, matmuls):
+        w = inits[key].t().contiguous()
+        if list(w.shape) != list(state[name].shape):
+            raise ValueError(f"{path}: {key} {list(w.shape)} does not fit {name} {list(state[name].shape)}")
+        state[name] = w
+    for k, v in inits.items():
+        if k in state and list(v.shape) == list(state[k].shape):
+            state[k] = v
+    pos = [v for k, v in inits.items() if k.startswith("onnx::Add") and list(v.shape) == [1, cfg.num_patches, cfg.embed_dim]]
+    cls = [v for k, v in inits.items() if k.startswith("onnx::Expand") and list(v.shape) == [1, 1, cfg.embed_dim]]
+    if len(pos) != 1 or len(cls) != 1:
+        raise ValueError(f"{path}: cannot find the folded position table and CLS token")
+    if float((pos[0] - state["pos_embed"][:, 1:]).abs().max()) > 1e-5:
+        raise ValueError(f"{path}: the position table is not AudioMAE's")
+    state["cls_token"] = cls[0] - state["pos_embed"][:, :1]
+    return state

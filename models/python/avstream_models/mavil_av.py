@@ -11,6 +11,8 @@ head, ``ft=True``; facts in models/python/MAVIL_NOTES.md):
     fusion the two token sequences concatenated, CLS tokens included (1 + 512 + 1 + 784 = 1,298) -> ``blocks_av.0..2``
     head   mean of the audio tokens (1..512) and mean of the video tokens (514..), concatenated (2 x 768)
            -> ``fc_norm_av`` LayerNorm -> ``head_av`` Linear(1536, 527): logits (sigmoid for probabilities)
+    columns (the project's, as the audio model's ``frame_logits``) the same head on each time column's mean of the
+           fused audio tokens next to the mean of the video tokens: per-column logits for event onsets and offsets
 
 No final norm on either encoder (the port deletes it). ``pos_embed_v`` is a fixed parameter the official code starts
 at zero and only a checkpoint fills; here it starts from a 3-D sin-cos table, so that a model trained from scratch
@@ -38,11 +40,13 @@ class AudioVisualConfig:
     fusion_depth: int = 3
     frames: int = FRAMES
     image: int = IMAGE
+    tubelet: tuple = TUBELET
+    video_depth: int = 0          # 0: as deep as the audio encoder (the official model)
 
     @property
     def video_grid(self):
         """(time, height, width) of the tubelet grid: 4 x 14 x 14 at full size."""
-        return self.frames // TUBELET[0], self.image // TUBELET[1], self.image // TUBELET[2]
+        return self.frames // self.tubelet[0], self.image // self.tubelet[1], self.image // self.tubelet[2]
 
     @property
     def video_tokens(self) -> int:
@@ -56,8 +60,10 @@ def full_config(num_classes: int = 527) -> AudioVisualConfig:
 
 
 def small_config(num_classes: int) -> AudioVisualConfig:
-    """A small CPU variant of the same structure."""
-    return AudioVisualConfig(audio=mavil.small_config(num_classes), fusion_depth=2)
+    """A small CPU variant of the same structure: the small audio encoder, a 2-block video encoder over 2 x 32 x 32
+    tubelets of the same 8 x 224 x 224 input (4 x 7 x 7 = 196 tokens), 1 fusion block (a fusion block over the
+    710 tokens costs twice an audio block: the CPU training budget)."""
+    return AudioVisualConfig(audio=mavil.small_config(num_classes), fusion_depth=1, tubelet=(2, 32, 32), video_depth=2)
 
 
 def sincos_3d(dim: int, t: int, h: int, w: int) -> torch.Tensor:
@@ -76,16 +82,16 @@ def sincos_3d(dim: int, t: int, h: int, w: int) -> torch.Tensor:
 class PatchEmbed3D(nn.Module):
     """``patch_embed_v.proj``: Conv3d(3, D, (2, 16, 16), stride (2, 16, 16)); tokens in time, row, column order."""
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, tubelet: tuple = TUBELET):
         super().__init__()
-        self.proj = nn.Conv3d(3, dim, kernel_size=TUBELET, stride=TUBELET)
+        self.proj = nn.Conv3d(3, dim, kernel_size=tubelet, stride=tubelet)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.proj(x).flatten(2).transpose(1, 2)    # [B, T/2 * 14 * 14, D]
 
 
 class AudioVisualMAViL(nn.Module):
-    """forward(fbank [B, 1, 1024, 128], video [B, 3, 8, 224, 224]) -> logits [B, C]."""
+    """forward(fbank [B, 1, 1024, 128], video [B, 3, 8, 224, 224]) -> logits [B, C], frame_logits [B, T/16, C]."""
 
     def __init__(self, cfg: AudioVisualConfig):
         super().__init__()
@@ -97,11 +103,12 @@ class AudioVisualMAViL(nn.Module):
         self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
         self.pos_embed = nn.Parameter(mavil.audiomae_pos_embed(d, t, f), requires_grad=False)
         self.blocks = nn.ModuleList([mavil.Block(d, a.num_heads, a.mlp_ratio) for _ in range(a.depth)])
-        self.patch_embed_v = PatchEmbed3D(d)
+        self.patch_embed_v = PatchEmbed3D(d, cfg.tubelet)
         self.cls_token_v = nn.Parameter(torch.zeros(1, 1, d))
         # fixed, as the audio table (the official code starts it at zero and a checkpoint fills it)
         self.pos_embed_v = nn.Parameter(sincos_3d(d, *cfg.video_grid), requires_grad=False)
-        self.blocks_v = nn.ModuleList([mavil.Block(d, a.num_heads, a.mlp_ratio) for _ in range(a.depth)])
+        self.blocks_v = nn.ModuleList([mavil.Block(d, a.num_heads, a.mlp_ratio)
+                                       for _ in range(cfg.video_depth or a.depth)])
         self.blocks_av = nn.ModuleList([mavil.Block(d, a.num_heads, a.mlp_ratio) for _ in range(cfg.fusion_depth)])
         self.fc_norm_av = nn.LayerNorm(2 * d, eps=1e-6)
         self.head_av = nn.Linear(2 * d, a.num_classes)
@@ -109,12 +116,24 @@ class AudioVisualMAViL(nn.Module):
         nn.init.normal_(self.cls_token_v, std=0.02)
         self.apply(mavil.AudioViT._init)
 
-    def forward(self, fbank: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
-        x = mavil.encode(self.patch_embed(fbank), self.cls_token, self.pos_embed, self.blocks)            # [B, 513, D]
+    def forward(self, fbank: torch.Tensor, video: torch.Tensor):
+        return self.fuse(self.encode_audio(fbank), video)
+
+    def encode_audio(self, fbank: torch.Tensor) -> torch.Tensor:
+        """The audio encoder's tokens, CLS first: [B, 513, D]."""
+        return mavil.encode(self.patch_embed(fbank), self.cls_token, self.pos_embed, self.blocks)
+
+    def fuse(self, x: torch.Tensor, video: torch.Tensor):
+        """The video encoder, the fusion blocks and the head over the audio encoder's tokens ``x``."""
         v = mavil.encode(self.patch_embed_v(video), self.cls_token_v, self.pos_embed_v, self.blocks_v)    # [B, 785, D]
         xv = torch.cat([x, v], dim=1)
         for blk in self.blocks_av:
             xv = blk(xv)
-        n = self.cfg.audio.num_patches
-        pooled = torch.cat([xv[:, 1:1 + n].mean(dim=1), xv[:, 2 + n:].mean(dim=1)], dim=1)
-        return self.head_av(self.fc_norm_av(pooled))
+        a = self.cfg.audio
+        n = a.num_patches
+        audio, video_mean = xv[:, 1:1 + n], xv[:, 2 + n:].mean(dim=1)
+        logits = self.head_av(self.fc_norm_av(torch.cat([audio.mean(dim=1), video_mean], dim=1)))
+        t, f = a.grid
+        columns = audio.reshape(-1, t, f, a.embed_dim).mean(dim=2)                          # [B, T/16, D]
+        both = torch.cat([columns, video_mean.unsqueeze(1).expand(-1, t, -1)], dim=2)      # [B, T/16, 2D]
+        return logits, self.head_av(self.fc_norm_av(both))

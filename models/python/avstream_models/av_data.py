@@ -1,0 +1,384 @@
+"""Audio-visual clips for the small audio-visual model, made by the project, reproducibly.
+
+Each clip is the audio of an audio-event clip (audio_events_data: the same 13 classes, sources and backgrounds)
+and the video of one camera watching the sources: every source kind has its own object (a shape in a colour, some
+animated: a siren's light flashes, a clock's hand turns), drawn while its event sounds, at a place and size of its
+own, over a coloured background with moving clutter that belongs to no class. The picture carries what the sound
+alone does not:
+
+- faint events: about 40 % of the events that overlap the clip's middle 4 s sound 30-45 dB below the others (at or
+  under the background noise), while their object is in plain view;
+- hidden sources: about 10 % of events sound normally with their object out of view (so the sound still counts).
+
+The model sees MAViL's video input, the 4 s centred in the clip (8 frames at 2 fps, AV-SUPERB's sampling): those
+frames are rendered at the capture size (320 x 240), JPEG-encoded as the capture path does, and kept as JPEG bytes;
+training decodes them and applies the job's preprocessing (bilinear resize to 224 x 224, ImageNet normalisation).
+Frame times jitter by up to a quarter of a frame period, as a stream's nearest frames do.
+
+Splits are by source as in audio_events_data (validation and test use held-out voices, melodies and seeds), and by
+picture: the test clips draw objects at sizes and backgrounds from their own seeds.
+
+    /usr/bin/python3 -m avstream_models.av_data --out /tmp/av-data   (from models/python)
+
+``--media FILE.mkv --seed N`` writes instead one media file (Matroska: Motion JPEG at 2 fps and 16 kHz FLAC) of a
+scene with one event of each kind at known times (held-out sources, some faint), for the job's tests and demo, and
+its description next to it (FILE.json: events and the truth per class, as event_recording's):
+
+    cd models/python && /usr/bin/python3 -m avstream_models.av_data --media ../../tools/src/main/resources/demo/audio-visual.mkv --seed 5
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+from avstream_models.audio_events_data import (CLIP_SECONDS, INDEX, KINDS, LABELS, NAMES, RATE, Clip, Event,
+                                               background, clip_targets, fade, fingerprint, source_bank)
+
+WIDTH, HEIGHT = 320, 240
+FPS = 2.0
+FRAMES = 8                       # MAViL: 8 frames at 2 fps, the 4 s centred in the clip
+JPEG_QUALITY = 85                # MediaCapture's default (0.85)
+FAINT_DB = (-45.0, -30.0)
+FAINT_SHARE = 0.4
+HIDDEN_SHARE = 0.1
+
+# each kind's object: shape and colour (RGB)
+OBJECTS: Dict[str, Tuple[str, Tuple[int, int, int]]] = {
+    "speech": ("face", (232, 184, 140)),
+    "piano": ("keys", (250, 250, 250)),
+    "guitar": ("diamond", (150, 90, 40)),
+    "violin": ("ellipse", (130, 20, 30)),
+    "flute": ("bar", (200, 205, 215)),
+    "drums": ("ring", (220, 40, 40)),
+    "bell": ("triangle", (230, 190, 30)),
+    "siren": ("flash", (240, 20, 20)),
+    "telephone": ("square", (30, 170, 60)),
+    "beep": ("dot", (80, 160, 255)),
+    "buzzer": ("cross", (255, 140, 0)),
+    "ticktock": ("clock", (245, 245, 235)),
+}
+
+
+@dataclass
+class Sighting:
+    """Where an event's object is: centre (x, y) at onset, drift per second, radius; hidden when out of view."""
+    x: float
+    y: float
+    dx: float
+    dy: float
+    r: float
+    hidden: bool
+
+
+@dataclass
+class Scene:
+    """A background and clutter for a whole clip."""
+    top: np.ndarray
+    bottom: np.ndarray
+    clutter: List[Tuple[float, float, float, float, float, int]] = field(default_factory=list)  # x, y, dx, dy, r, grey
+
+
+def new_scene(rng: np.random.Generator) -> Scene:
+    top = rng.uniform(20, 200, 3)
+    bottom = rng.uniform(20, 200, 3)
+    clutter = [(float(rng.uniform(0, WIDTH)), float(rng.uniform(0, HEIGHT)), float(rng.uniform(-30, 30)),
+                float(rng.uniform(-20, 20)), float(rng.uniform(8, 30)), int(rng.integers(60, 180)))
+               for _ in range(int(rng.integers(0, 4)))]
+    return Scene(top, bottom, clutter)
+
+
+def new_sighting(rng: np.random.Generator, hidden: bool) -> Sighting:
+    r = float(rng.uniform(16, 40))
+    return Sighting(float(rng.uniform(r, WIDTH - r)), float(rng.uniform(r, HEIGHT - r)), float(rng.uniform(-12, 12)),
+                    float(rng.uniform(-8, 8)), r, hidden)
+
+
+_Y, _X = np.mgrid[0:HEIGHT, 0:WIDTH].astype(np.float32)
+
+
+def _mask(shape: str, cx: float, cy: float, r: float, t: float) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+    """The object's pixels, and (for two-tone objects) the pixels drawn dark on it."""
+    dx, dy = _X - cx, _Y - cy
+    ax, ay = np.abs(dx), np.abs(dy)
+    dark = None
+    if shape == "face":
+        m = dx * dx + dy * dy <= r * r
+        dark = m & (ay - r * 0.35 <= r * 0.08) & (dy > r * 0.2) & (ax <= r * 0.45)
+        dark |= m & ((dx + r * 0.35) ** 2 + (dy + r * 0.3) ** 2 <= (r * 0.12) ** 2)
+        dark |= m & ((dx - r * 0.35) ** 2 + (dy + r * 0.3) ** 2 <= (r * 0.12) ** 2)
+    elif shape == "keys":
+        m = (ax <= r) & (ay <= r * 0.5)
+        dark = m & (dy < 0) & (((dx + r) / (r / 4)).astype(np.int32) % 2 == 1)
+    elif shape == "diamond":
+        m = ax + ay <= r
+    elif shape == "ellipse":
+        m = (dx / (r * 0.5)) ** 2 + (dy / r) ** 2 <= 1
+    elif shape == "bar":
+        m = (ax <= r) & (ay <= r * 0.15)
+    elif shape == "ring":
+        d = dx * dx + dy * dy
+        m = (d <= r * r) & (d >= (r * 0.6) ** 2)
+    elif shape == "triangle":
+        m = (dy <= r * 0.7) & (dy >= -r) & (ax <= (dy + r) * 0.6)
+    elif shape == "flash":
+        m = (ax <= r * 0.7) & (ay <= r * 0.7)
+    elif shape == "square":
+        m = (ax <= r * 0.8) & (ay <= r * 0.55)
+    elif shape == "dot":
+        m = dx * dx + dy * dy <= (r * 0.45) ** 2
+    elif shape == "cross":
+        m = ((ax <= r) & (ay <= r * 0.25)) | ((ay <= r) & (ax <= r * 0.25))
+    elif shape == "clock":
+        m = dx * dx + dy * dy <= r * r
+        a = 2 * np.pi * t / 4.0
+        ux, uy = np.sin(a), -np.cos(a)
+        along = dx * ux + dy * uy
+        across = np.abs(dx * uy - dy * ux)
+        dark = m & (along >= 0) & (along <= r * 0.85) & (across <= r * 0.1)
+    else:
+        raise ValueError(shape)
+    return m, dark
+
+
+def render(scene: Scene, events: List[Event], sightings: List[Sighting], t: float) -> np.ndarray:
+    """The camera's RGB frame [240, 320, 3] uint8 at time t (seconds into the clip)."""
+    a = (_Y / (HEIGHT - 1))[..., None]
+    img = scene.top[None, None, :] * (1 - a) + scene.bottom[None, None, :] * a
+    for x, y, dx, dy, r, grey in scene.clutter:
+        cx, cy = (x + dx * t) % WIDTH, (y + dy * t) % HEIGHT
+        m = (_X - cx) ** 2 / 1.6 + (_Y - cy) ** 2 <= r * r
+        img[m] = grey
+    for e, s in zip(events, sightings):
+        if s.hidden or not (e.onset <= t < e.offset):
+            continue
+        shape, colour = OBJECTS[e.kind]
+        el = t - e.onset
+        cx = float(np.clip(s.x + s.dx * el, s.r, WIDTH - s.r))
+        cy = float(np.clip(s.y + s.dy * el, s.r, HEIGHT - s.r))
+        m, dark = _mask(shape, cx, cy, s.r, t)
+        c = np.array(colour, dtype=np.float32)
+        if shape == "flash" and int(t * 2) % 2 == 1:
+            c = np.array((20, 40, 240), dtype=np.float32)
+        if shape == "dot" and int(t * 4) % 2 == 1:
+            c = c * 0.6
+        img[m] = c
+        if dark is not None:
+            img[dark] = 25
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def jpeg(rgb: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def decode_jpeg(data: bytes) -> np.ndarray:
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def frame_times(centre: float) -> List[float]:
+    """MAViL's 8 frame times for a window centred at ``centre``: 2 fps over the 4 s around it."""
+    return [centre - FRAMES / FPS / 2 + k / FPS for k in range(FRAMES)]
+
+
+def mix_av_clip(rng: np.random.Generator, banks: Dict[str, List[np.ndarray]], seconds: float = CLIP_SECONDS,
+                max_events: int = 4) -> Tuple[Clip, List[Sighting], List[bool]]:
+    """An audio-event clip whose events the camera sees: the audio, events, their sightings and which are faint."""
+    n = int(round(RATE * seconds))
+    audio = background(rng, n)
+    centre = seconds / 2
+    lo, hi = centre - FRAMES / FPS / 2, centre + FRAMES / FPS / 2
+    events, sightings, faint = [], [], []
+    count = int(rng.integers(0, max_events + 1)) if rng.random() > 0.05 else 0
+    for _ in range(count):
+        kind = list(banks)[int(rng.integers(len(banks)))]
+        src = banks[kind][int(rng.integers(len(banks[kind])))]
+        length = min(len(src), int(RATE * float(rng.uniform(0.6, 4.0))), n - 1)
+        if rng.random() < 0.6:    # overlapping the video's 4 s
+            first = max(0, int(RATE * lo) - length + int(0.3 * RATE))
+            last = min(n - length, int(RATE * hi) - int(0.3 * RATE))
+            start = int(rng.integers(first, max(first + 1, last)))
+        else:
+            start = int(rng.integers(0, n - length))
+        onset, offset = start / RATE, (start + length) / RATE
+        in_view = min(offset, hi) - max(onset, lo) >= 0.5
+        is_faint = in_view and rng.random() < FAINT_SHARE
+        hidden = (not is_faint) and rng.random() < HIDDEN_SHARE
+        gain = 10 ** (float(rng.uniform(*FAINT_DB) if is_faint else rng.uniform(-14, 0)) / 20)
+        audio[start:start + length] += fade(src[:length]) * gain * 0.5
+        events.append(Event(kind, onset, offset))
+        sightings.append(new_sighting(rng, hidden))
+        faint.append(is_faint)
+    peak = float(np.max(np.abs(audio)))
+    if peak > 0.99:
+        audio = audio * (0.99 / peak)
+    order = sorted(range(len(events)), key=lambda i: events[i].onset)
+    return (Clip(audio.astype(np.float32), [events[i] for i in order], seconds), [sightings[i] for i in order],
+            [faint[i] for i in order])
+
+
+def clip_frames(rng: np.random.Generator, clip: Clip, sightings: List[Sighting], scene: Scene) -> List[bytes]:
+    """The 8 JPEG frames of the clip's middle 4 s, each at its slot's time jittered by up to 1/4 frame period."""
+    out = []
+    for t in frame_times(clip.seconds / 2):
+        tj = t + float(rng.uniform(-0.25, 0.25)) / FPS
+        out.append(jpeg(render(scene, clip.events, sightings, tj)))
+    return out
+
+
+def write_splits(out: str, seed: int, bank: int, counts: Dict[str, int]) -> dict:
+    from avstream_models import audio_features  # torch/torchaudio only here
+    os.makedirs(out, exist_ok=True)
+    summary = {"seed": seed, "labels": LABELS, "splits": {}}
+    for split, held_out, s in (("train", False, seed), ("val", True, seed + 1000), ("test", True, seed + 2000)):
+        count = counts[split]
+        banks = {k: source_bank(k, bank, s, held_out) for k in KINDS}
+        rng = np.random.default_rng([s, 77])
+        feats = np.zeros((count, 1024, 128), dtype=np.float16)
+        clip_y = np.zeros((count, len(NAMES)), dtype=np.float32)
+        frame_y = np.zeros((count, 64, len(NAMES)), dtype=np.float32)
+        # clip classes that only a faint event makes (the ones the picture must find)
+        faint_y = np.zeros((count, len(NAMES)), dtype=np.float32)
+        jpegs: List[bytes] = []
+        events = []
+        for i in range(count):
+            clip, sightings, faint = mix_av_clip(rng, banks)
+            feats[i] = audio_features.fbank_1024(clip.audio).numpy().astype(np.float16)
+            clip_y[i], frame_y[i] = clip_targets(clip)
+            loud = {c for e, f in zip(clip.events, faint) if not f for c in e.classes()}
+            for e, f in zip(clip.events, faint):
+                for c in e.classes():
+                    if f and c not in loud:
+                        faint_y[i, INDEX[c]] = 1
+            jpegs.extend(clip_frames(rng, clip, sightings, new_scene(rng)))
+            events.append([[e.kind, round(e.onset, 4), round(e.offset, 4), int(f), int(sg.hidden)]
+                           for e, f, sg in zip(clip.events, faint, sightings)])
+        offsets = np.cumsum([0] + [len(j) for j in jpegs]).astype(np.int64)
+        np.save(os.path.join(out, f"{split}_fbank.npy"), feats)
+        np.save(os.path.join(out, f"{split}_clip.npy"), clip_y)
+        np.save(os.path.join(out, f"{split}_frames.npy"), frame_y)
+        np.save(os.path.join(out, f"{split}_faint.npy"), faint_y)
+        np.save(os.path.join(out, f"{split}_jpeg.npy"), np.frombuffer(b"".join(jpegs), dtype=np.uint8))
+        np.save(os.path.join(out, f"{split}_jpeg_offsets.npy"), offsets)
+        with open(os.path.join(out, f"{split}_events.json"), "w") as f:
+            json.dump(events, f)
+        summary["splits"][split] = {"clips": count, "held_out_sources": held_out,
+                                    "positives": {n: int(clip_y[:, i].sum()) for i, n in enumerate(NAMES)},
+                                    "faint_only_positives": int(faint_y.sum()),
+                                    "sha256": fingerprint([feats, clip_y, frame_y, offsets])}
+        print(f"{split}: {count} clips, {int(faint_y.sum())} faint-only labels", flush=True)
+    with open(os.path.join(out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    return summary
+
+
+def load_video(data: str, split: str):
+    """The JPEG bytes of a split: (buffer, offsets); clip i's frame k is buffer[offsets[8i+k]:offsets[8i+k+1]]."""
+    return (np.load(os.path.join(data, f"{split}_jpeg.npy"), mmap_mode="r"),
+            np.load(os.path.join(data, f"{split}_jpeg_offsets.npy")))
+
+
+def clip_jpegs(video, i: int) -> List[bytes]:
+    buf, off = video
+    return [bytes(buf[off[FRAMES * i + k]:off[FRAMES * i + k + 1]]) for k in range(FRAMES)]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# one long media file with known events
+# ------------------------------------------------------------------------------------------------------------
+
+def write_media(path: str, seed: int, faint_share: float = 0.3) -> dict:
+    """A scene with one event of each source kind after another (held-out sources, as event_recording's), some faint
+    while their object is in view, as Matroska (Motion JPEG 320x240 at 2 fps, FLAC 16 kHz mono); writes and returns
+    its description (``path`` with ``.json`` for ``.mkv``): length, events as laid out, and the truth per class."""
+    from avstream_models.event_recording import TEST_SEED
+    rng = np.random.default_rng([seed, 5])
+    kinds = list(KINDS)
+    order = [kinds[i] for i in rng.permutation(len(kinds))]
+    pieces = []
+    for kind in order:
+        bank = source_bank(kind, 4, TEST_SEED, True)
+        src = bank[int(rng.integers(len(bank)))][: int(RATE * 3.5)]
+        pieces.append((kind, src))
+    lead = 1.0
+    gaps = [float(rng.uniform(1.5, 2.5)) for _ in pieces]
+    seconds = lead + sum(len(p) / RATE + g for (_, p), g in zip(pieces, gaps))
+    n = int(round(seconds * RATE))
+    audio = background(rng, n) * 0.3
+    events, sightings, faint = [], [], []
+    t = lead
+    for (kind, src), g in zip(pieces, gaps):
+        start = int(t * RATE)
+        is_faint = rng.random() < faint_share
+        gain = 10 ** (float(rng.uniform(*FAINT_DB) if is_faint else rng.uniform(-6, 0)) / 20)
+        audio[start:start + len(src)] += fade(src) * gain * 0.5
+        events.append(Event(kind, start / RATE, (start + len(src)) / RATE))
+        sightings.append(new_sighting(rng, False))
+        faint.append(bool(is_faint))
+        t = (start + len(src)) / RATE + g
+    peak = float(np.max(np.abs(audio)))
+    if peak > 0.99:
+        audio *= 0.99 / peak
+    scene = new_scene(rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(int(seconds * FPS)):
+            with open(os.path.join(tmp, f"f{k:06d}.jpg"), "wb") as f:
+                f.write(jpeg(render(scene, events, sightings, k / FPS)))
+        wav = os.path.join(tmp, "a.wav")
+        with wave.open(wav, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(RATE)
+            w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-framerate", str(FPS), "-i", os.path.join(tmp, "f%06d.jpg"),
+                        "-i", wav, "-c:v", "copy", "-c:a", "flac", "-shortest", path], check=True)
+    mids = {name: mid for _, mid, name in LABELS}
+    truth = sorted(((INDEX[c], c, round(e.onset, 4), round(e.offset, 4)) for e in events for c in e.classes()),
+                   key=lambda x: (x[2], x[0]))
+    desc = {"made_by": f"models/python/avstream_models/av_data.py --media FILE --seed {seed}", "sample_rate": RATE,
+            "fps": FPS, "size": [WIDTH, HEIGHT], "seconds": round(seconds, 4),
+            "events": [{"kind": e.kind, "classes": e.classes(), "onset": round(e.onset, 4), "offset": round(e.offset, 4),
+                        "faint": f} for e, f in zip(events, faint)],
+            "truth": [{"class": c, "label": name, "mid": mids[name], "onset": on, "offset": off}
+                      for c, name, on, off in truth]}
+    with open(os.path.splitext(path)[0] + ".json", "w") as f:
+        json.dump(desc, f, indent=1)
+        f.write("\n")
+    return desc
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out")
+    ap.add_argument("--seed", type=int, default=23)
+    ap.add_argument("--bank", type=int, default=40, help="renderings per source kind and split")
+    ap.add_argument("--train", type=int, default=2400)
+    ap.add_argument("--val", type=int, default=400)
+    ap.add_argument("--test", type=int, default=400)
+    ap.add_argument("--media", help="write one media file (.mkv) of a scene with known events instead")
+    args = ap.parse_args(argv)
+    if args.media:
+        desc = write_media(args.media, args.seed)
+        print(f"{desc['seconds']:.1f} s, {len(desc['events'])} events ({sum(e['faint'] for e in desc['events'])} faint) "
+              f"in {args.media}")
+        return 0
+    if not args.out:
+        ap.error("--out or --media is needed")
+    write_splits(args.out, args.seed, args.bank, {"train": args.train, "val": args.val, "test": args.test})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

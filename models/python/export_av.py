@@ -1,0 +1,227 @@
+"""Builds the audio-visual event model package (MAViL's audio-visual classifier, official names) and its golden
+vectors.
+
+    /usr/bin/python3 models/python/export_av.py --state /tmp/av-train/model.pt --metrics /tmp/av-train/metrics.json \
+        --audio-metrics /tmp/av-audio/metrics.json --data /tmp/av-data         # the bundled mavil-av-small
+
+writes
+  models/packages/mavil-av-small/{model.onnx, model.json, labels.txt, label_ids.txt}
+  models/src/test/resources/golden/mavil-av-small/{fbank.f32, frame0.png .. frame7.png, logits.f32,
+      frame_logits.f32, README.md}
+
+The package's model.json carries what the job needs around the graph: the audio preprocessing of the audio-event
+models, the video preprocessing (8 frames at 2 fps over the 4 s centred in the window, bilinear resize to 224 x 224,
+ImageNet normalisation, [3, 8, 224, 224]), the calibrated thresholds, and in provenance the held-out metrics of
+the model and of the audio-only model trained the same way on the same clips.
+
+The golden video input is 8 lossless 224 x 224 frames (a test clip's JPEG frames, decoded and resized to
+224 x 224 here, rounded to bytes), so that the job's preprocessing of them is a normalisation only and the check
+is of the graph.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+from avstream_models import av_data, mavil, mavil_av  # noqa: E402
+from avstream_models.audio_events_data import LABELS, NAMES  # noqa: E402
+from avstream_models.packaging import sha256  # noqa: E402
+from avstream_models.video_golden import MEAN, STD, preprocess  # noqa: E402
+from export_audio_events import OPSET, PREPROCESSING, postprocessing  # noqa: E402
+
+NAME = "mavil-av-small"
+TASK = "audio-visual-events"
+PACKAGE_DIR = os.path.join(REPO, "models", "packages", NAME)
+GOLDEN_DIR = os.path.join(REPO, "models", "src", "test", "resources", "golden", NAME)
+LICENCE = ("avstream project; weights trained by the project on audio and pictures it synthesised (espeak-ng, flite, "
+           "fluidsynth with the FluidR3 General MIDI soundfont, numpy, Pillow's JPEG encoder); the audio encoder is "
+           "mavil-audio-small's; no third-party weights")
+VIDEO = {
+    "frames": mavil_av.FRAMES,
+    "fps": av_data.FPS,
+    "span_ms": int(mavil_av.FRAMES / av_data.FPS * 1000),
+    "sampling": "frame k of 8 is the stream's frame nearest to centre - 2 s + k * 0.5 s, the centre being the audio "
+                "window's middle (AV-SUPERB's mavil expert: 8 frames at 2 fps)",
+    "size": mavil_av.IMAGE,
+    "resize": "bilinear, align_corners=False, antialias=False, on RGB / 255, aspect not kept (Resize((224, 224)))",
+    "mean": list(MEAN),
+    "std": list(STD),
+    "layout": "[3, frames, 224, 224]: channel, time, row, column",
+    "training_frames": "320 x 240 JPEG at quality 85 (MediaCapture's default)",
+}
+
+
+def export_onnx(model: mavil_av.AudioVisualMAViL, path: str, batch: int = 2) -> None:
+    model = model.eval()
+    a = model.cfg.audio
+    x = torch.randn(batch, 1, a.frames, a.mel_bins)
+    v = torch.randn(batch, 3, model.cfg.frames, model.cfg.image, model.cfg.image)
+    torch.onnx.export(model, (x, v), path, input_names=["fbank", "video"], output_names=["logits", "frame_logits"],
+                      dynamic_axes={"fbank": {0: "batch"}, "video": {0: "batch"}, "logits": {0: "batch"},
+                                    "frame_logits": {0: "batch"}},
+                      opset_version=OPSET, do_constant_folding=True)
+
+
+def golden_clip(data: str) -> int:
+    """The first test clip with an object in view during its video span and a faint event."""
+    with open(os.path.join(data, "test_events.json")) as f:
+        events = json.load(f)
+    lo, hi = av_data.frame_times(av_data.CLIP_SECONDS / 2)[0], av_data.frame_times(av_data.CLIP_SECONDS / 2)[-1]
+    for i, clip in enumerate(events):
+        if any(on < hi and off > lo and not hidden and faint for _, on, off, faint, hidden in clip):
+            return i
+    return 0
+
+
+def write_golden(model, fbank: np.ndarray, jpegs, out_dir: str, index: int) -> None:
+    """A test clip: its normalised filterbank, its frames as lossless 224 x 224 PNGs, PyTorch's outputs."""
+    from PIL import Image
+    os.makedirs(out_dir, exist_ok=True)
+    x = mavil.normalise(torch.from_numpy(fbank.astype(np.float32))).unsqueeze(1)
+    frames = []
+    for k, j in enumerate(jpegs):
+        rgb = av_data.decode_jpeg(j)
+        t = torch.from_numpy(rgb).permute(2, 0, 1).unsqueeze(0).float()
+        small = torch.nn.functional.interpolate(t, size=(224, 224), mode="bilinear", align_corners=False)[0]
+        small = small.round().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+        buf = io.BytesIO()
+        Image.fromarray(small, "RGB").save(buf, format="PNG")
+        with open(os.path.join(out_dir, f"frame{k}.png"), "wb") as f:
+            f.write(buf.getvalue())
+        frames.append(preprocess(small))
+    v = torch.stack(frames, dim=1).unsqueeze(0)
+    with torch.no_grad():
+        logits, cols = model.eval()(x, v)
+    x.numpy().astype("<f4").tofile(os.path.join(out_dir, "fbank.f32"))
+    logits.numpy().astype("<f4").tofile(os.path.join(out_dir, "logits.f32"))
+    cols.numpy().astype("<f4").tofile(os.path.join(out_dir, "frame_logits.f32"))
+    with open(os.path.join(out_dir, "README.md"), "w", newline="\n") as f:
+        f.write(f"""# Golden vectors of {NAME}
+
+Inputs and PyTorch outputs of the package's `model.onnx`, for checking the Java/ONNX Runtime path. Made by
+`models/python/export_av.py` (torch {torch.__version__}); the input is test clip {index} (the first with a faint
+event in view). Raw little-endian
+float32, row-major; frames lossless.
+
+| file | shape | content |
+|---|---|---|
+| `fbank.f32` | [1, 1, 1024, 128] | the audio input: log-mel filterbank, padded and normalised |
+| `frame0.png` .. `frame7.png` | 224 x 224 RGB | the video frames, oldest first; the model input is them / 255, ImageNet-normalised, as [1, 3, 8, 224, 224] |
+| `logits.f32` | [1, {logits.shape[1]}] | clip logits |
+| `frame_logits.f32` | [1, {cols.shape[1]}, {cols.shape[2]}] | per-column logits (16 audio frames, 160 ms each) |
+""")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--state", required=True, help="train_av.py's model.pt (--model av)")
+    ap.add_argument("--metrics", required=True, help="its metrics.json")
+    ap.add_argument("--audio-metrics", required=True, help="the audio-only run's metrics.json (--model audio)")
+    ap.add_argument("--data", required=True, help="the data folder, for the golden inputs (test clips)")
+    ap.add_argument("--package-dir", default=PACKAGE_DIR)
+    ap.add_argument("--golden-dir", default=GOLDEN_DIR)
+    ap.add_argument("--version", default="0.1.0")
+    args = ap.parse_args(argv)
+    with open(args.metrics) as f:
+        metrics = json.load(f)
+    with open(args.audio_metrics) as f:
+        audio = json.load(f)
+    model = mavil_av.AudioVisualMAViL(mavil_av.small_config(len(NAMES)))
+    model.load_state_dict(torch.load(args.state, map_location="cpu"))
+    model.eval()
+    os.makedirs(args.package_dir, exist_ok=True)
+    export_onnx(model, os.path.join(args.package_dir, "model.onnx"))
+    with open(os.path.join(args.package_dir, "labels.txt"), "w", newline="\n") as f:
+        f.write("\n".join(n for _, _, n in LABELS) + "\n")
+    with open(os.path.join(args.package_dir, "label_ids.txt"), "w", newline="\n") as f:
+        f.write("\n".join(m for _, m, _ in LABELS) + "\n")
+    post = postprocessing(metrics)
+    keys = ("val_map", "test_map", "test_faint_only_map", "test_ap", "test_events")
+    with open(os.path.join(args.data, "summary.json")) as f:
+        data = json.load(f)
+    cfg = model.cfg
+    a = cfg.audio
+    t, _ = a.grid
+    training = {k: v for k, v in metrics["training"].items() if k != "log"}
+    manifest = {
+        "format": 1,
+        "name": os.path.basename(args.package_dir.rstrip("/")),
+        "version": args.version,
+        "task": TASK,
+        "architecture": "MAViL-audio-visual",
+        "description": ("MAViL's fine-tuned audio-visual classifier (audio ViT, video ViT over 2 x 32 x 32 tubelets, a "
+                        "fusion block over both token sequences, the head on the mean audio and mean video tokens; "
+                        "official parameter names) in a small CPU-sized configuration, tagging the "
+                        f"{len(NAMES)} AudioSet classes of mavil-audio-small with per-column (160 ms) outputs."),
+        "weights": {
+            "kind": "synthetic-trained",
+            "note": ("audio encoder: mavil-audio-small's, frozen; video encoder, fusion and head trained on the project's "
+                     "audio-visual clips (models/python/avstream_models/av_data.py: audio-event clips with the sources "
+                     "drawn as they sound, some sounding 30-45 dB down) with models/python/train_av.py; held-out "
+                     f"sources: test mAP {metrics['test_map']:.3f} (audio-only model of the same size and recipe: "
+                     f"{audio['test_map']:.3f}), on the classes only faint events make "
+                     f"{metrics['test_faint_only_map']:.3f} (audio-only {audio['test_faint_only_map']:.3f}). Knows the "
+                     f"{len(NAMES)} classes and the project's drawn objects only.")},
+        "inputs": [{"name": "fbank", "dtype": "float32", "shape": [-1, 1, a.frames, a.mel_bins]},
+                   {"name": "video", "dtype": "float32", "shape": [-1, 3, cfg.frames, cfg.image, cfg.image]}],
+        "outputs": [{"name": "logits", "dtype": "float32", "shape": [-1, a.num_classes]},
+                    {"name": "frame_logits", "dtype": "float32", "shape": [-1, t, a.num_classes]}],
+        "activation": "sigmoid",
+        "labels": "labels.txt",
+        "label_ids": "label_ids.txt",
+        "preprocessing": dict(PREPROCESSING, video=VIDEO),
+        "postprocessing": post,
+        "provenance": {
+            "torch": torch.__version__, "opset": OPSET, "licence": LICENCE,
+            "config": {"num_classes": a.num_classes, "embed_dim": a.embed_dim, "depth": a.depth,
+                       "video_depth": len(model.blocks_v), "fusion_depth": cfg.fusion_depth,
+                       "num_heads": a.num_heads, "mlp_ratio": a.mlp_ratio, "frames": a.frames, "mel_bins": a.mel_bins,
+                       "patch": a.patch, "video_frames": cfg.frames, "image": cfg.image, "tubelet": list(cfg.tubelet)},
+            "parameters": mavil.count_parameters(model, trainable_only=False),
+            "audioset_indices": [i for i, _, _ in LABELS],
+            "script": "models/python/train_av.py", "seed": training["seed"], "training": training,
+            "data": {"command": "/usr/bin/python3 -m avstream_models.av_data --out DATA (from models/python)",
+                     "seed": data["seed"], "splits": data["splits"]},
+            "metrics": {k: metrics[k] for k in keys},
+            "audio_only_metrics": {k: audio[k] for k in keys},
+            "commands": [
+                "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --out DATA)",
+                f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --epochs {training['epochs']} "
+                f"--lr {training['lr']} --seed {training['seed']}",
+                f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
+                f"--epochs {audio['training']['epochs']} --lr {audio['training']['lr']} --seed {audio['training']['seed']}",
+                "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
+                "--audio-metrics OUT_AUDIO/metrics.json --data DATA"],
+            "metrics_note": ("metrics on the test split (held-out voices, melodies, seeds and pictures); thresholds "
+                             "calibrated on the validation split; test_faint_only_map: per class, the clips where it "
+                             "is absent or made only by faint events"),
+            "data_licences": ("synthesised by the project with espeak-ng (GPL-3), flite (BSD-style), fluidsynth "
+                              "(LGPL-2.1) and the FluidR3 GM soundfont (MIT, Debian fluid-soundfont-gm); pictures drawn "
+                              "with numpy; the recordings are not redistributed")},
+        "sha256": {f: sha256(os.path.join(args.package_dir, f)) for f in ("model.onnx", "labels.txt", "label_ids.txt")},
+    }
+    with open(os.path.join(args.package_dir, "model.json"), "w", newline="\n") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    fb = np.load(os.path.join(args.data, "test_fbank.npy"), mmap_mode="r")
+    first = golden_clip(args.data)
+    write_golden(model, np.asarray(fb[first:first + 1], dtype=np.float32),
+                 av_data.clip_jpegs(av_data.load_video(args.data, "test"), first), args.golden_dir, first)
+    print(json.dumps({"package": args.package_dir, "parameters": manifest["provenance"]["parameters"],
+                      "metrics": manifest["provenance"]["metrics"]["test_map"],
+                      "audio_only": manifest["provenance"]["audio_only_metrics"]["test_map"]}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
