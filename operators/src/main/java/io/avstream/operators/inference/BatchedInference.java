@@ -252,6 +252,10 @@ public class BatchedInference<W, R> extends RichAsyncFunction<W, R> implements R
         return shedWindows.getCount();
     }
 
+    long fallbackCount() {
+        return fallbackWindows == null ? 0 : fallbackWindows.getCount();
+    }
+
     long failedCount() {
         return failedWindows.getCount();
     }

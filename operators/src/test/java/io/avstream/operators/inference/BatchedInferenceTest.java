@@ -73,6 +73,22 @@ class BatchedInferenceTest {
     }
 
     @Test
+    void windowsTheRoutePicksGoToTheFallbackModelInTheSameOperator() throws Exception {
+        BatchedInference<LookupWindow, Prediction> fn = inference(60_000, RuntimeOptions.defaults())
+                .withFallback(LOOKUP, w -> w.endUs % 2 == 0);
+        var h = harness(fn, 60_000);
+        for (int i = 0; i < 6; i++) {
+            h.processElement(new StreamRecord<>(new LookupWindow("s", 1000 + i, i, false), i));
+        }
+        h.endInput();
+        List<Prediction> out = List.copyOf(h.extractOutputValues());
+        h.close();
+        assertThat(out).hasSize(6);
+        assertThat(fn.fallbackCount()).isEqualTo(3);
+        assertThat(fn.failedCount()).isZero();
+    }
+
+    @Test
     void shedsWindowsThatMissTheirDeadline() throws Exception {
         BatchedInference<LookupWindow, Prediction> fn = inference(0, RuntimeOptions.defaults());
         var h = harness(fn, 60_000);
