@@ -72,6 +72,51 @@ def export_onnx(model: mavil_av.AudioVisualMAViL, path: str, batch: int = 2) -> 
                       opset_version=OPSET, do_constant_folding=True)
 
 
+def write_package(model: mavil_av.AudioVisualMAViL, out_dir: str, version: str, description: str, weights: dict,
+                  postprocessing: dict, provenance: dict, labels=LABELS) -> dict:
+    """The package in ``out_dir`` (its name is the folder's): model.onnx, labels, label ids and model.json."""
+    os.makedirs(out_dir, exist_ok=True)
+    export_onnx(model, os.path.join(out_dir, "model.onnx"))
+    with open(os.path.join(out_dir, "labels.txt"), "w", newline="\n") as f:
+        f.write("\n".join(n for _, _, n in labels) + "\n")
+    with open(os.path.join(out_dir, "label_ids.txt"), "w", newline="\n") as f:
+        f.write("\n".join(m for _, m, _ in labels) + "\n")
+    cfg = model.cfg
+    a = cfg.audio
+    t, _ = a.grid
+    manifest = {
+        "format": 1,
+        "name": os.path.basename(out_dir.rstrip("/")),
+        "version": version,
+        "task": TASK,
+        "architecture": "MAViL-audio-visual",
+        "description": description,
+        "weights": weights,
+        "inputs": [{"name": "fbank", "dtype": "float32", "shape": [-1, 1, a.frames, a.mel_bins]},
+                   {"name": "video", "dtype": "float32", "shape": [-1, 3, cfg.frames, cfg.image, cfg.image]}],
+        "outputs": [{"name": "logits", "dtype": "float32", "shape": [-1, a.num_classes]},
+                    {"name": "frame_logits", "dtype": "float32", "shape": [-1, t, a.num_classes]}],
+        "activation": "sigmoid",
+        "labels": "labels.txt",
+        "label_ids": "label_ids.txt",
+        "preprocessing": dict(PREPROCESSING, video=VIDEO),
+        "postprocessing": postprocessing,
+        "provenance": dict({
+            "torch": torch.__version__, "opset": OPSET,
+            "config": {"num_classes": a.num_classes, "embed_dim": a.embed_dim, "depth": a.depth,
+                       "video_depth": len(model.blocks_v), "fusion_depth": cfg.fusion_depth,
+                       "num_heads": a.num_heads, "mlp_ratio": a.mlp_ratio, "frames": a.frames, "mel_bins": a.mel_bins,
+                       "patch": a.patch, "video_frames": cfg.frames, "image": cfg.image, "tubelet": list(cfg.tubelet)},
+            "parameters": mavil.count_parameters(model, trainable_only=False),
+            "audioset_indices": [i for i, _, _ in labels]}, **provenance),
+        "sha256": {f: sha256(os.path.join(out_dir, f)) for f in ("model.onnx", "labels.txt", "label_ids.txt")},
+    }
+    with open(os.path.join(out_dir, "model.json"), "w", newline="\n") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    return manifest
+
+
 def golden_clip(data: str) -> int:
     """The first test clip with an object in view during its video span and a faint event."""
     with open(os.path.join(data, "test_events.json")) as f:
@@ -139,80 +184,46 @@ def main(argv=None) -> int:
     model = mavil_av.AudioVisualMAViL(mavil_av.small_config(len(NAMES)))
     model.load_state_dict(torch.load(args.state, map_location="cpu"))
     model.eval()
-    os.makedirs(args.package_dir, exist_ok=True)
-    export_onnx(model, os.path.join(args.package_dir, "model.onnx"))
-    with open(os.path.join(args.package_dir, "labels.txt"), "w", newline="\n") as f:
-        f.write("\n".join(n for _, _, n in LABELS) + "\n")
-    with open(os.path.join(args.package_dir, "label_ids.txt"), "w", newline="\n") as f:
-        f.write("\n".join(m for _, m, _ in LABELS) + "\n")
     post = postprocessing(metrics)
     keys = ("val_map", "test_map", "test_faint_only_map", "test_ap", "test_events")
     with open(os.path.join(args.data, "summary.json")) as f:
         data = json.load(f)
-    cfg = model.cfg
-    a = cfg.audio
-    t, _ = a.grid
     training = {k: v for k, v in metrics["training"].items() if k != "log"}
-    manifest = {
-        "format": 1,
-        "name": os.path.basename(args.package_dir.rstrip("/")),
-        "version": args.version,
-        "task": TASK,
-        "architecture": "MAViL-audio-visual",
-        "description": ("MAViL's fine-tuned audio-visual classifier (audio ViT, video ViT over 2 x 32 x 32 tubelets, a "
-                        "fusion block over both token sequences, the head on the mean audio and mean video tokens; "
-                        "official parameter names) in a small CPU-sized configuration, tagging the "
-                        f"{len(NAMES)} AudioSet classes of mavil-audio-small with per-column (160 ms) outputs."),
-        "weights": {
-            "kind": "synthetic-trained",
-            "note": ("audio encoder: mavil-audio-small's, frozen; video encoder, fusion and head trained on the project's "
-                     "audio-visual clips (models/python/avstream_models/av_data.py: audio-event clips with the sources "
-                     "drawn as they sound, some sounding 30-45 dB down) with models/python/train_av.py; held-out "
-                     f"sources: test mAP {metrics['test_map']:.3f} (audio-only model of the same size and recipe: "
-                     f"{audio['test_map']:.3f}), on the classes only faint events make "
-                     f"{metrics['test_faint_only_map']:.3f} (audio-only {audio['test_faint_only_map']:.3f}). Knows the "
-                     f"{len(NAMES)} classes and the project's drawn objects only.")},
-        "inputs": [{"name": "fbank", "dtype": "float32", "shape": [-1, 1, a.frames, a.mel_bins]},
-                   {"name": "video", "dtype": "float32", "shape": [-1, 3, cfg.frames, cfg.image, cfg.image]}],
-        "outputs": [{"name": "logits", "dtype": "float32", "shape": [-1, a.num_classes]},
-                    {"name": "frame_logits", "dtype": "float32", "shape": [-1, t, a.num_classes]}],
-        "activation": "sigmoid",
-        "labels": "labels.txt",
-        "label_ids": "label_ids.txt",
-        "preprocessing": dict(PREPROCESSING, video=VIDEO),
-        "postprocessing": post,
-        "provenance": {
-            "torch": torch.__version__, "opset": OPSET, "licence": LICENCE,
-            "config": {"num_classes": a.num_classes, "embed_dim": a.embed_dim, "depth": a.depth,
-                       "video_depth": len(model.blocks_v), "fusion_depth": cfg.fusion_depth,
-                       "num_heads": a.num_heads, "mlp_ratio": a.mlp_ratio, "frames": a.frames, "mel_bins": a.mel_bins,
-                       "patch": a.patch, "video_frames": cfg.frames, "image": cfg.image, "tubelet": list(cfg.tubelet)},
-            "parameters": mavil.count_parameters(model, trainable_only=False),
-            "audioset_indices": [i for i, _, _ in LABELS],
-            "script": "models/python/train_av.py", "seed": training["seed"], "training": training,
-            "data": {"command": "/usr/bin/python3 -m avstream_models.av_data --out DATA (from models/python)",
-                     "seed": data["seed"], "splits": data["splits"]},
-            "metrics": {k: metrics[k] for k in keys},
-            "audio_only_metrics": {k: audio[k] for k in keys},
-            "commands": [
-                "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --out DATA)",
-                f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --epochs {training['epochs']} "
-                f"--lr {training['lr']} --seed {training['seed']}",
-                f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
-                f"--epochs {audio['training']['epochs']} --lr {audio['training']['lr']} --seed {audio['training']['seed']}",
-                "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
-                "--audio-metrics OUT_AUDIO/metrics.json --data DATA"],
-            "metrics_note": ("metrics on the test split (held-out voices, melodies, seeds and pictures); thresholds "
-                             "calibrated on the validation split; test_faint_only_map: per class, the clips where it "
-                             "is absent or made only by faint events"),
-            "data_licences": ("synthesised by the project with espeak-ng (GPL-3), flite (BSD-style), fluidsynth "
-                              "(LGPL-2.1) and the FluidR3 GM soundfont (MIT, Debian fluid-soundfont-gm); pictures drawn "
-                              "with numpy; the recordings are not redistributed")},
-        "sha256": {f: sha256(os.path.join(args.package_dir, f)) for f in ("model.onnx", "labels.txt", "label_ids.txt")},
-    }
-    with open(os.path.join(args.package_dir, "model.json"), "w", newline="\n") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    manifest = write_package(
+        model, args.package_dir, args.version,
+        ("MAViL's fine-tuned audio-visual classifier (audio ViT, video ViT over 2 x 32 x 32 tubelets, a fusion block "
+         "over both token sequences, the head on the mean audio and mean video tokens; official parameter names) in a "
+         f"small CPU-sized configuration, tagging the {len(NAMES)} AudioSet classes of mavil-audio-small with per-column "
+         "(160 ms) outputs."),
+        {"kind": "synthetic-trained",
+         "note": ("audio encoder: mavil-audio-small's, frozen; video encoder, fusion and head trained on the project's "
+                  "audio-visual clips (models/python/avstream_models/av_data.py: audio-event clips with the sources "
+                  "drawn as they sound, some sounding 30-45 dB down) with models/python/train_av.py; held-out "
+                  f"sources: test mAP {metrics['test_map']:.3f} (audio-only model of the same size and recipe: "
+                  f"{audio['test_map']:.3f}), on the classes only faint events make "
+                  f"{metrics['test_faint_only_map']:.3f} (audio-only {audio['test_faint_only_map']:.3f}). Knows the "
+                  f"{len(NAMES)} classes and the project's drawn objects only.")},
+        post,
+        {"licence": LICENCE,
+         "script": "models/python/train_av.py", "seed": training["seed"], "training": training,
+         "data": {"command": "/usr/bin/python3 -m avstream_models.av_data --out DATA (from models/python)",
+                  "seed": data["seed"], "splits": data["splits"]},
+         "metrics": {k: metrics[k] for k in keys},
+         "audio_only_metrics": {k: audio[k] for k in keys},
+         "commands": [
+             "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --out DATA)",
+             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --epochs {training['epochs']} "
+             f"--lr {training['lr']} --seed {training['seed']}",
+             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
+             f"--epochs {audio['training']['epochs']} --lr {audio['training']['lr']} --seed {audio['training']['seed']}",
+             "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
+             "--audio-metrics OUT_AUDIO/metrics.json --data DATA"],
+         "metrics_note": ("metrics on the test split (held-out voices, melodies, seeds and pictures); thresholds "
+                          "calibrated on the validation split; test_faint_only_map: per class, the clips where it "
+                          "is absent or made only by faint events"),
+         "data_licences": ("synthesised by the project with espeak-ng (GPL-3), flite (BSD-style), fluidsynth "
+                           "(LGPL-2.1) and the FluidR3 GM soundfont (MIT, Debian fluid-soundfont-gm); pictures drawn "
+                           "with numpy; the recordings are not redistributed")})
     fb = np.load(os.path.join(args.data, "test_fbank.npy"), mmap_mode="r")
     first = golden_clip(args.data)
     write_golden(model, np.asarray(fb[first:first + 1], dtype=np.float32),

@@ -65,6 +65,32 @@ class FullSizeTest(unittest.TestCase):
         self.assertEqual(len({tuple(r) for r in table[0, 1:].round(decimals=5).tolist()}), 784)
 
 
+class ConverterTest(unittest.TestCase):
+    def test_reads_an_official_audio_visual_checkpoint_and_names_what_does_not_fit(self):
+        import tempfile
+        import convert_mavil
+        from avstream_models.checkpoints import ConversionError
+        torch.manual_seed(4)
+        sd = {k: torch.randn(shape) * 0.02 for k, shape in official_keys().items()}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "mavil_av_ft.pth")
+            torch.save({"model": sd, "epoch": 9}, path)
+            self.assertTrue(convert_mavil.is_audio_visual(path))
+            model = convert_mavil.load_av_model(path)
+            self.assertEqual(model.cfg.audio.num_classes, 527)
+            torch.testing.assert_close(model.state_dict()["blocks_av.2.mlp.fc2.weight"], sd["blocks_av.2.mlp.fc2.weight"])
+            torch.testing.assert_close(model.state_dict()["pos_embed_v"], sd["pos_embed_v"])
+            bad = dict(sd)
+            bad["patch_embed_v.proj.weight"] = torch.zeros(768, 3, 16, 16)    # a 2-D patch embedding: not MAViL's
+            del bad["fc_norm_av.bias"]
+            torch.save(bad, path)
+            with self.assertRaises(ConversionError) as cm:
+                convert_mavil.load_av_model(path)
+            self.assertIn("fc_norm_av.bias", str(cm.exception))
+            self.assertIn("patch_embed_v.proj.weight: checkpoint [768, 3, 16, 16] vs model [768, 3, 2, 16, 16]",
+                          str(cm.exception))
+
+
 class SmallForwardTest(unittest.TestCase):
     def test_logits_and_what_the_head_pools(self):
         torch.manual_seed(1)
