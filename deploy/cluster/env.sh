@@ -19,7 +19,7 @@ JM_MEMORY=${AVSTREAM_JM_MEMORY:-768m}
 TM_MEMORY=${AVSTREAM_TM_MEMORY:-1600m}
 HEARTBEAT_INTERVAL=${AVSTREAM_HEARTBEAT_INTERVAL:-1 s}
 HEARTBEAT_TIMEOUT=${AVSTREAM_HEARTBEAT_TIMEOUT:-4 s}
-TOPICS=${AVSTREAM_TOPICS:-avstream.mocap:4,avstream.predictions.action:4,avstream.deadletter:1,avstream.audio:4,avstream.video:4,avstream.predictions.audio-events:4,avstream.predictions.speech:4,avstream.speakers:1:compact}
+TOPICS=${AVSTREAM_TOPICS:-avstream.mocap:4,avstream.predictions.action:4,avstream.deadletter:1,avstream.audio:4,avstream.video:4,avstream.predictions.audio-events:4,avstream.predictions.audio-visual:4,avstream.predictions.speech:4,avstream.speakers:1:compact}
 
 JOB_JAR=${AVSTREAM_JOB_JAR:-$repo_root/deploy/target/avstream-job.jar}
 # the broker process runs from the tools module (its jar and class path)

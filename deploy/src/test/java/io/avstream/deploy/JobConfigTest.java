@@ -97,6 +97,6 @@ class JobConfigTest {
     void refusesUnknownPipelines() {
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--avstream.pipelines", "action,sonar"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("bad value for --avstream.pipelines: unknown pipeline 'sonar' (known: [action, audio-events, speech])");
+                .hasMessage("bad value for --avstream.pipelines: unknown pipeline 'sonar' (known: [action, audio-events, speech, audio-visual])");
     }
 }

@@ -18,6 +18,9 @@ public final class Topics {
   /** Audio-event predictions ({@link Prediction}), key = stream id. */
   public static final String PREDICTIONS_AUDIO_EVENTS = "avstream.predictions.audio-events";
 
+  /** Audio-event predictions of the audio-visual pipeline ({@link Prediction}), key = stream id. */
+  public static final String PREDICTIONS_AUDIO_VISUAL = "avstream.predictions.audio-visual";
+
   /** Speech predictions ({@link Prediction}), key = stream id. */
   public static final String PREDICTIONS_SPEECH = "avstream.predictions.speech";
 

@@ -25,7 +25,7 @@ class TopicsAndReasonCodesTest {
       }
     }
 
-    assertThat(names).hasSize(8).doesNotHaveDuplicates().allMatch(n -> n.startsWith("avstream."));
+    assertThat(names).hasSize(9).doesNotHaveDuplicates().allMatch(n -> n.startsWith("avstream."));
     assertThat(Topics.PREDICTIONS_AUDIO_EVENTS).isEqualTo("avstream.predictions.audio-events");
   }
 

@@ -103,6 +103,27 @@ public final class AudioEventsPipeline implements Pipeline {
         return new AudioStream(spec, fbank());
     }
 
+    /**
+     * A stream's audio chunks made into the model's windows, keyed by stream id: mixed down, cut into one-hop slices
+     * by the windowing core and converted per stream to filterbank frames ({@link AudioFrontEnd}); operator uids
+     * {@code downmix}, {@code slices} and {@code front-end} of {@code pipeline}.
+     */
+    public static DataStream<AudioWindow> audioWindows(DataStream<Stamped<AudioChunk>> chunks, Configuration conf,
+            Pipeline pipeline) {
+        WindowSpec slices = WindowSpec.builder()
+                .optSpan(conf.get(AudioEventsOptions.SLICE))
+                .optHop(conf.get(AudioEventsOptions.SLICE))
+                .optOutOfOrderness(conf.get(AudioEventsOptions.OUT_OF_ORDERNESS))
+                .optIdleTimeout(conf.get(AudioEventsOptions.IDLE_TIMEOUT))
+                .build();
+        DataStream<AudioSlice> sliced = chunks
+                .map(new AudioDownmix()).name(pipeline.uid("downmix")).uid(pipeline.uid("downmix"))
+                .keyBy(b -> b.streamId)
+                .process(new AudioSlicer(slices)).name(pipeline.uid("slices")).uid(pipeline.uid("slices"));
+        return DataStreamUtils.reinterpretAsKeyedStream(sliced, s -> s.streamId)
+                .process(new AudioFrontEnd(audioStream(conf))).name(pipeline.uid("front-end")).uid(pipeline.uid("front-end"));
+    }
+
     @Override
     public Outputs build(StreamExecutionEnvironment env, Configuration conf, PipelineIo pipelineIo) {
         Io io = (Io) pipelineIo;
@@ -115,18 +136,7 @@ public final class AudioEventsPipeline implements Pipeline {
                 .uid(uid("source"))
                 .process(new DeadLetterRouter<>(deserializer.recordType()))
                 .name(uid("route-dead-letters")).uid(uid("route-dead-letters"));
-        WindowSpec slices = WindowSpec.builder()
-                .optSpan(conf.get(AudioEventsOptions.SLICE))
-                .optHop(conf.get(AudioEventsOptions.SLICE))
-                .optOutOfOrderness(conf.get(AudioEventsOptions.OUT_OF_ORDERNESS))
-                .optIdleTimeout(conf.get(AudioEventsOptions.IDLE_TIMEOUT))
-                .build();
-        DataStream<AudioSlice> sliced = chunks
-                .map(new AudioDownmix()).name(uid("downmix")).uid(uid("downmix"))
-                .keyBy(b -> b.streamId)
-                .process(new AudioSlicer(slices)).name(uid("slices")).uid(uid("slices"));
-        DataStream<AudioWindow> windows = DataStreamUtils.reinterpretAsKeyedStream(sliced, s -> s.streamId)
-                .process(new AudioFrontEnd(audioStream(conf))).name(uid("front-end")).uid(uid("front-end"));
+        DataStream<AudioWindow> windows = audioWindows(chunks, conf, this);
         // in window order: a stream's events are tracked in time order downstream
         DataStream<AudioResult> results = AsyncDataStream.orderedWait(
                         windows,

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 import io.avstream.operators.video.StoredFrame;
@@ -26,6 +27,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -38,7 +40,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>A window is decided, in window order, as soon as the stream's video has passed the end of its span (every frame
  * that could be nearest to a slot has come: frames of one stream arrive in time order), or else when the event time
- * (the watermark of both inputs) passes the window's end plus {@code videoWaitUs}. It leaves with its frames when
+ * (the watermark of both inputs) passes the window's end plus {@code videoWaitUs}, or, when the inputs stall (the
+ * stream's last window, cut when its audio stops, with no video after it), once it has waited {@code stallMs} of
+ * processing time since it was cut. It leaves with its frames when
  * every slot has one, and without video otherwise (no video for the stream, video lagging past the wait, a gap in
  * it), which sends it to the audio-only model. The same inputs give the same pairs after a restart: frames and
  * waiting windows are keyed state, and the decision depends on event times only, except for video that lags by
@@ -68,6 +72,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
     private final long outOfOrderUs;
     private final int maxFrames;
     private final String videoTopic;
+    private final long stallMs;
 
     private transient ListState<AudioWindow> waiting;
     private transient MapState<Long, StoredFrame> video;
@@ -80,6 +85,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
     private transient Counter outOfOrder;
     private transient Counter evicted;
     private transient Histogram stateBytes;
+    private transient long maxStateBytes;
 
     /**
      * @param frames             frames per window (the model's video input)
@@ -89,9 +95,10 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
      * @param outOfOrderUs       how far behind the stream's newest frame a frame is still taken
      * @param maxFrames          frames a stream keeps at most
      * @param videoTopic         the video topic, named in dead letters
+     * @param stallMs            how long (processing time) after it was cut a window waits at most
      */
     public AudioVideoAligner(int frames, long frameUs, long maxFrameDistanceUs, long videoWaitUs, long outOfOrderUs,
-            int maxFrames, String videoTopic) {
+            int maxFrames, String videoTopic, long stallMs) {
         if (frames < 1 || frameUs <= 0 || maxFrameDistanceUs < 0 || videoWaitUs < 0 || outOfOrderUs < 0 || maxFrames < frames) {
             throw new IllegalArgumentException("bad alignment settings: frames " + frames + ", frame " + frameUs
                     + " us, distance " + maxFrameDistanceUs + " us, wait " + videoWaitUs + " us, out of order "
@@ -104,6 +111,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
         this.outOfOrderUs = outOfOrderUs;
         this.maxFrames = maxFrames;
         this.videoTopic = videoTopic;
+        this.stallMs = stallMs;
     }
 
     @Override
@@ -134,7 +142,8 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
     public void processElement1(AudioWindow w, Context ctx, Collector<AudioVisualWindow> out) throws Exception {
         waiting.add(w);
         ctx.timerService().registerEventTimeTimer(w.endUs / 1000 + videoWaitUs / 1000);
-        release(ctx.timerService().currentWatermark(), out);
+        ctx.timerService().registerProcessingTimeTimer(w.closedAtUs / 1000 + stallMs);
+        release(ctx.timerService().currentWatermark(), Long.MIN_VALUE, out);
     }
 
     @Override
@@ -173,16 +182,23 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
                 evicted.inc();
             }
         }
-        release(ctx.timerService().currentWatermark(), out);
+        release(ctx.timerService().currentWatermark(), Long.MIN_VALUE, out);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioVisualWindow> out) throws Exception {
-        release(timestamp, out);
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            release(timestamp, Long.MIN_VALUE, out);
+        } else {
+            release(ctx.timerService().currentWatermark(), timestamp, out);
+        }
     }
 
-    /** Decides the waiting windows, oldest first, up to the first that may still get its video. */
-    private void release(long watermarkMs, Collector<AudioVisualWindow> out) throws Exception {
+    /**
+     * Decides the waiting windows, oldest first, up to the first that may still get its video: complete, past the
+     * watermark's wait, or (with {@code nowMs}, a processing time) cut at least {@code stallMs} before it.
+     */
+    private void release(long watermarkMs, long nowMs, Collector<AudioVisualWindow> out) throws Exception {
         List<AudioWindow> pending = new ArrayList<>();
         for (AudioWindow w : waiting.get()) {
             pending.add(w);
@@ -196,8 +212,10 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
         int decided = 0;
         for (AudioWindow w : pending) {
             boolean complete = newest >= slotUs(w, frames - 1) + maxFrameDistanceUs;
-            boolean expired = watermarkMs != Long.MIN_VALUE && watermarkMs * 1000 >= w.endUs + videoWaitUs;
-            if (!complete && !expired) {
+            // in milliseconds: the end of input's watermark (Long.MAX_VALUE) must not overflow
+            boolean expired = watermarkMs != Long.MIN_VALUE && watermarkMs >= (w.endUs + videoWaitUs) / 1000;
+            boolean stalled = nowMs != Long.MIN_VALUE && w.closedAtUs / 1000 + stallMs <= nowMs;
+            if (!complete && !expired && !stalled) {
                 break;
             }
             out.collect(decide(w, held));
@@ -219,6 +237,16 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
 
     private AudioVisualWindow decide(AudioWindow w, TreeMap<Long, StoredFrame> held) {
         AudioVisualWindow av = copy(w);
+        av.video = framesFor(w, held);
+        (av.video == null ? audioOnly : withVideo).inc();
+        return av;
+    }
+
+    /**
+     * The frames of a window among a stream's frames (by capture time): the nearest to each slot (the earlier on a
+     * tie), or null when a slot has none within the maximum distance. What a window gets, streaming or offline.
+     */
+    public StoredFrame[] framesFor(AudioWindow w, NavigableMap<Long, StoredFrame> held) {
         StoredFrame[] clip = new StoredFrame[frames];
         for (int k = 0; k < frames; k++) {
             long slot = slotUs(w, k);
@@ -226,14 +254,16 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
             Map.Entry<Long, StoredFrame> b = held.ceilingEntry(slot);
             Map.Entry<Long, StoredFrame> best = a == null ? b : b == null ? a : slot - a.getKey() <= b.getKey() - slot ? a : b;
             if (best == null || Math.abs(best.getKey() - slot) > maxFrameDistanceUs) {
-                audioOnly.inc();
-                return av;
+                return null;
             }
             clip[k] = best.getValue();
         }
-        av.video = clip;
-        withVideo.inc();
-        return av;
+        return clip;
+    }
+
+    /** A window without video, to be decided: its fields, no frames yet. */
+    public static AudioVisualWindow withoutVideo(AudioWindow w) {
+        return copy(w);
     }
 
     private TreeMap<Long, StoredFrame> frames() throws Exception {
@@ -253,6 +283,12 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
             bytes += f.stateBytes();
         }
         stateBytes.update(bytes);
+        maxStateBytes = Math.max(maxStateBytes, bytes);
+    }
+
+    /** The largest keyed state of a stream this instance has held, bytes (roughly: window data and frame data). */
+    long maxStateBytes() {
+        return maxStateBytes;
     }
 
     private DeadLetter deadLetter(Stamped<VideoFrame> s, String detail) {

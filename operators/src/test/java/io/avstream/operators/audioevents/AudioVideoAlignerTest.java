@@ -29,7 +29,7 @@ class AudioVideoAlignerTest {
     static KeyedTwoInputStreamOperatorTestHarness<String, AudioWindow, Stamped<VideoFrame>, AudioVisualWindow> harness()
             throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new AudioVideoAligner(8, 500_000L, 500_000L, 2 * S, 3 * S, 64, "avstream.video")),
+                new KeyedCoProcessOperator<>(new AudioVideoAligner(8, 500_000L, 500_000L, 2 * S, 3 * S, 64, "avstream.video", 30_000L)),
                 w -> w.streamId, f -> f.record.getStreamId(), org.apache.flink.api.common.typeinfo.Types.STRING);
         h.open();
         return h;
@@ -133,6 +133,68 @@ class AudioVideoAlignerTest {
     }
 
     @Test
+    void whenTheInputsStallAWindowIsDecidedAfterTheStallTime() throws Exception {
+        var h = harness();
+        AudioWindow last = window(T0 + 20 * S);
+        last.closedAtUs = 5_000_000L;    // cut at 5 s processing time; nothing comes after it
+        h.processElement1(new StreamRecord<>(last, last.endUs / 1000));
+        h.setProcessingTime(34_999L);
+        assertThat(out(h)).isEmpty();
+        h.setProcessingTime(35_000L);
+        assertThat(out(h)).hasSize(1);
+        assertThat(out(h).get(0).hasVideo()).isFalse();
+        h.close();
+    }
+
+    @Test
+    void aStreamsStateStaysUnderFourMegabytesWithVideoOnTimeAndLagging() throws Exception {
+        for (long lagUs : new long[] {0, 3 * S}) {
+            AudioVideoAligner aligner = new AudioVideoAligner(8, 500_000L, 500_000L, 2 * S, 3 * S, 64, "avstream.video",
+                    30_000L);
+            var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(aligner),
+                    (AudioWindow w) -> w.streamId, (Stamped<VideoFrame> f) -> f.record.getStreamId(),
+                    org.apache.flink.api.common.typeinfo.Types.STRING);
+            h.open();
+            long nextFrame = T0;
+            // 2 minutes: a 10.24 s window every second, 320 x 240 JPEG-sized frames at 2 fps arriving lagUs late
+            for (long end = T0 + 10_240_000L; end < T0 + 120 * S; end += S) {
+                while (nextFrame <= end - lagUs) {
+                    h.processElement2(new StreamRecord<>(frameOfSize(nextFrame, 6_000), nextFrame / 1000));
+                    nextFrame += 500_000L;
+                }
+                h.processElement1(new StreamRecord<>(window(end), end / 1000));
+                h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark((end - 300_000L) / 1000));
+                h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark((nextFrame - 2 * S) / 1000));
+            }
+            List<AudioVisualWindow> got = out(h);
+            long withVideo = got.stream().filter(AudioVisualWindow::hasVideo).count();
+            System.out.printf("video %d s late: %d windows (%d with video), largest stream state %.2f MB%n", lagUs / S,
+                    got.size(), withVideo, aligner.maxStateBytes() / 1e6);
+            assertThat(aligner.maxStateBytes()).isLessThanOrEqualTo(4_000_000L);
+            assertThat(withVideo).isGreaterThan(got.size() / 2);
+            h.close();
+        }
+    }
+
+    /** A frame of {@code bytes} bytes at {@code t} (a 320 x 240 JPEG of the project's pictures is 4-7 KB). */
+    static Stamped<VideoFrame> frameOfSize(long t, int bytes) {
+        return new Stamped<>(VideoFrame.newBuilder().setStreamId("cam").setSeq(t / 500_000L).setCaptureTimeUs(t)
+                .setWidth(320).setHeight(240).setEncoding(ImageEncoding.JPEG).setData(ByteBuffer.wrap(new byte[bytes]))
+                .build(), t / 1000);
+    }
+
+    @Test
+    void aWindowCutAtTheEndOfInputIsDecidedAtOnce() throws Exception {
+        var h = harness();
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+        h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+        h.processElement1(new StreamRecord<>(window(T0 + 20 * S), (T0 + 20 * S) / 1000));
+        assertThat(out(h)).hasSize(1);
+        assertThat(out(h).get(0).hasVideo()).isFalse();
+        h.close();
+    }
+
+    @Test
     void afterARestoreTheSameWindowsPairWithTheSameFrames() throws Exception {
         long end = T0 + 20 * S;
         List<long[]> straight = new ArrayList<>();
@@ -173,7 +235,7 @@ class AudioVideoAlignerTest {
     static KeyedTwoInputStreamOperatorTestHarness<String, AudioWindow, Stamped<VideoFrame>, AudioVisualWindow> harness0()
             throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new AudioVideoAligner(8, 500_000L, 500_000L, 2 * S, 3 * S, 64, "avstream.video")),
+                new KeyedCoProcessOperator<>(new AudioVideoAligner(8, 500_000L, 500_000L, 2 * S, 3 * S, 64, "avstream.video", 30_000L)),
                 w -> w.streamId, f -> f.record.getStreamId(), org.apache.flink.api.common.typeinfo.Types.STRING);
     }
 

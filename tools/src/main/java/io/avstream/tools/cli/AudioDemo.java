@@ -11,25 +11,42 @@ import io.avstream.schemas.AudioEvent;
 import io.avstream.schemas.Prediction;
 
 /**
- * The demo's audio: streams that play the bundled recording with known events ({@link KnownEvents}) in a loop, in
- * real time, through the capture path ({@code produce --input}); a consumer of the audio-event predictions that prints
+ * The demo's audio (and audio-visual) streams: streams that play a bundled recording with known events ({@link
+ * KnownEvents}) in a loop, in real time, through the capture path ({@code produce --input}); a consumer of the
+ * audio-event predictions that prints
  * each window's tags and each event as it ends, next to the known event it matches; at the end, the events of each
  * stream's first pass over the recording scored against the known ones.
  */
 final class AudioDemo extends LoopedRecordingDemo {
 
-    private final KnownEvents known = KnownEvents.bundled();
+    private final KnownEvents known;
+    private final String kind;
     private final LatencySummary summary = new LatencySummary();
     private final Map<String, List<KnownEvents.Event>> firstPass = new TreeMap<>();
+    private final Map<String, long[]> windowsByModel = new TreeMap<>();
 
     AudioDemo(String bootstrapServers, String predictionsTopic, int count, PrintStream out, boolean quiet) throws IOException {
         super(bootstrapServers, predictionsTopic, count, "audio-", KnownEvents::copyRecording, out, quiet);
+        this.known = KnownEvents.bundled();
+        this.kind = "audio";
+    }
+
+    /**
+     * Camera streams of the bundled audio-visual recording ({@link KnownEvents#audioVisual()}: some events faint while
+     * their source is in view), audio and 2 fps video, for the audio-visual pipeline.
+     */
+    AudioDemo(String bootstrapServers, String predictionsTopic, int count, PrintStream out, boolean quiet, String audioTopic,
+            String videoTopic) throws IOException {
+        super(bootstrapServers, predictionsTopic, count, "cam-", KnownEvents::copyAudioVisual, out, quiet, audioTopic,
+                videoTopic);
+        this.known = KnownEvents.audioVisual();
+        this.kind = "audio-visual";
     }
 
     @Override
     void start() {
         super.start();
-        out.printf("playing %d audio streams (a %.0f s recording with %d known events, looped)%n", streams.size(),
+        out.printf("playing %d %s streams (a %.0f s recording with %d known events, looped)%n", streams.size(), kind,
                 known.seconds(), known.truth().size());
     }
 
@@ -38,6 +55,7 @@ final class AudioDemo extends LoopedRecordingDemo {
         AudioEvent e = p.getEvent();
         if (e == null) {
             summary.record(p, arrivalUs);
+            windowsByModel.computeIfAbsent(p.getModelName(), k -> new long[1])[0]++;
             if (!quiet && !p.getTags().isEmpty()) {
                 Cli.printPrediction(out, p, arrivalUs);
             }
@@ -61,10 +79,13 @@ final class AudioDemo extends LoopedRecordingDemo {
         }
     }
 
-    /** Prints what the audio streams produced. */
+    /** Prints what the streams produced. */
     synchronized void finish(double seconds) {
-        out.printf("%naudio: sent %d chunks; window predictions:", producer.audioSent());
+        out.printf("%n%s: sent %d chunks; window predictions:", kind, producer.audioSent());
         summary.print(out, seconds);
+        if (!kind.equals("audio")) {
+            windowsByModel.forEach((model, n) -> out.printf("  %d windows by %s%n", n[0], model));
+        }
         for (String s : streams) {
             List<KnownEvents.Event> events = firstPass.getOrDefault(s, List.of());
             if (seconds >= known.seconds() + 5) {

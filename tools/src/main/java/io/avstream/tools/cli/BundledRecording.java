@@ -17,7 +17,10 @@ import io.avstream.ingest.capture.MediaInput;
 import io.avstream.schemas.AudioChunk;
 import io.avstream.schemas.VideoFrame;
 
-/** A recording bundled on the class path as {@code <resource>.flac} with its truth in {@code <resource>.json}. */
+/**
+ * A recording bundled on the class path as {@code <resource>.flac} (or {@code .mkv} with video) with its truth in
+ * {@code <resource>.json}.
+ */
 final class BundledRecording {
     private BundledRecording() {}
 
@@ -33,12 +36,16 @@ final class BundledRecording {
         }
     }
 
-    /** The recording copied to {@code dir/fileName} (FFmpeg reads files, not class-path resources). */
+    /**
+     * The recording copied to {@code dir/fileName} (FFmpeg reads files, not class-path resources); the resource's
+     * file has the extension of {@code fileName} ({@code .flac}, {@code .mkv}).
+     */
     static Path copy(String resource, Path dir, String fileName) {
         Path out = dir.resolve(fileName);
-        try (InputStream in = BundledRecording.class.getResourceAsStream(resource + ".flac")) {
+        String file = resource + fileName.substring(fileName.lastIndexOf('.'));
+        try (InputStream in = BundledRecording.class.getResourceAsStream(file)) {
             if (in == null) {
-                throw new IllegalStateException(resource + ".flac is not on the classpath");
+                throw new IllegalStateException(file + " is not on the classpath");
             }
             Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
             return out;

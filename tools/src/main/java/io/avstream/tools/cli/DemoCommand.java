@@ -4,6 +4,8 @@ import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.action.ActionPipeline;
 import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.deploy.audiovisual.AudioVisualOptions;
+import io.avstream.deploy.audiovisual.AudioVisualPipeline;
 import io.avstream.deploy.speech.SpeechOptions;
 import io.avstream.deploy.speech.SpeechPipeline;
 import java.io.PrintStream;
@@ -38,8 +40,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole pipeline in this process: in-process Kafka, Flink MiniCluster, synthetic MoCap actors, "
-                + "audio streams with known events, speaking streams, printing consumers.")
+                + "audio streams with known events, audio-visual camera streams, speaking streams, printing consumers.")
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+
+    /** The demo cameras' audio topic (their video goes to the default video topic). */
+    static final String AV_AUDIO_TOPIC = "avstream.audio.cameras";
 
     @Option(names = "--streams", defaultValue = "8", description = "Concurrent synthetic MoCap streams (default ${DEFAULT-VALUE}).")
     int streams;
@@ -48,6 +53,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Streams playing the bundled recording with known audio events in a loop, in real time, "
                     + "through the audio-events pipeline; 0 runs MoCap only (default ${DEFAULT-VALUE}).")
     int audioStreams;
+
+    @Option(names = "--av-streams", defaultValue = "1",
+            description = "Camera streams playing the bundled audio-visual recording (some events faint while their "
+                    + "source is in view) in a loop, in real time, through the audio-visual pipeline: audio and 2 fps "
+                    + "video paired by event time; 0 runs without (default ${DEFAULT-VALUE}).")
+    int avStreams;
 
     @Option(names = "--speech-streams", defaultValue = "1",
             description = "Streams playing the bundled recording of spoken phrases in a loop, in real time, through the "
@@ -127,6 +138,14 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 kafka.createTopic(Topics.PREDICTIONS_AUDIO_EVENTS, 4);
                 pipelines.add(AudioEventsPipeline.NAME);
             }
+            if (avStreams > 0) {
+                // the cameras' own audio topic, so that the audio-only pipelines do not also take them
+                kafka.createTopic(AV_AUDIO_TOPIC, 4);
+                kafka.createTopic(Topics.VIDEO, 4);
+                kafka.createTopic(Topics.PREDICTIONS_AUDIO_VISUAL, 4);
+                pipelines.add(AudioVisualPipeline.NAME);
+                pairs.put(AudioVisualOptions.AUDIO_TOPIC.key(), AV_AUDIO_TOPIC);
+            }
             if (speechStreams > 0) {
                 kafka.createTopic(Topics.PREDICTIONS_SPEECH, 4);
                 kafka.createTopic(Topics.SPEAKERS, 1, Map.of("cleanup.policy", "compact"));
@@ -161,6 +180,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     }).start();
                  AudioDemo audio = audioStreams > 0 ? new AudioDemo(kafka.bootstrapServers(),
                          config.flink().get(AudioEventsOptions.PREDICTIONS_TOPIC), audioStreams, out, quiet) : null;
+                 AudioDemo av = avStreams > 0 ? new AudioDemo(kafka.bootstrapServers(),
+                         config.flink().get(AudioVisualOptions.PREDICTIONS_TOPIC), avStreams, out, quiet, AV_AUDIO_TOPIC,
+                         config.flink().get(AudioVisualOptions.VIDEO_TOPIC)) : null;
                  SpeechDemo speech = speechStreams > 0 ? new SpeechDemo(kafka.bootstrapServers(),
                          config.flink().get(SpeechOptions.PREDICTIONS_TOPIC), speechStreams, out, quiet) : null;
                  MocapKafkaProducer producer = MocapKafkaProducer.builder()
@@ -174,6 +196,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 if (audio != null) {
                     audio.start();
                 }
+                if (av != null) {
+                    av.start();
+                }
                 if (speech != null) {
                     speech.start();
                 }
@@ -184,6 +209,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 if (audio != null) {
                     audio.stop();
                 }
+                if (av != null) {
+                    av.stop();
+                }
                 if (speech != null) {
                     speech.stop();
                 }
@@ -191,6 +219,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 summary.print(out, (System.nanoTime() - startedNs) / 1e9);
                 if (audio != null) {
                     audio.finish((System.nanoTime() - startedNs) / 1e9);
+                }
+                if (av != null) {
+                    av.finish((System.nanoTime() - startedNs) / 1e9);
                 }
                 if (speech != null) {
                     speech.finish((System.nanoTime() - startedNs) / 1e9);

@@ -58,9 +58,30 @@ public final class KnownEvents {
         this.seconds = seconds;
     }
 
+    /** The audio-visual recording on the classpath: {@code .mkv} (Motion JPEG at 2 fps, FLAC) and {@code .json}. */
+    public static final String AUDIO_VISUAL = "/demo/audio-visual";
+
     /** The events of the bundled recording. */
     public static KnownEvents bundled() {
-        JsonNode root = BundledRecording.truth(RESOURCE);
+        return of(RESOURCE);
+    }
+
+    /**
+     * The events of the bundled audio-visual recording ({@code demo/audio-visual.mkv}, made by {@code
+     * models/python/avstream_models/av_data.py --media} from held-out sources; some events faint while their source is
+     * in view).
+     */
+    public static KnownEvents audioVisual() {
+        return of(AUDIO_VISUAL);
+    }
+
+    /** The bundled audio-visual recording copied to a file. */
+    public static Path copyAudioVisual(Path dir) {
+        return BundledRecording.copy(AUDIO_VISUAL, dir, "audio-visual.mkv");
+    }
+
+    private static KnownEvents of(String resource) {
+        JsonNode root = BundledRecording.truth(resource);
         List<Event> events = new ArrayList<>();
         for (JsonNode e : root.get("truth")) {
             events.add(new Event(e.get("class").asInt(), e.get("label").asText(), e.get("onset").asDouble(),

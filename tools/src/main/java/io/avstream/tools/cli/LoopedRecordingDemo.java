@@ -37,6 +37,16 @@ abstract class LoopedRecordingDemo implements AutoCloseable {
      */
     LoopedRecordingDemo(String bootstrapServers, String predictionsTopic, int count, String prefix,
             Function<Path, Path> copy, PrintStream out, boolean quiet) throws IOException {
+        this(bootstrapServers, predictionsTopic, count, prefix, copy, out, quiet, Topics.AUDIO, null);
+    }
+
+    /**
+     * @param audioTopic where the streams' audio goes
+     * @param videoTopic where their video goes (2 fps JPEG frames, the capture's default), or null for audio only
+     */
+    LoopedRecordingDemo(String bootstrapServers, String predictionsTopic, int count, String prefix,
+            Function<Path, Path> copy, PrintStream out, boolean quiet, String audioTopic, String videoTopic)
+            throws IOException {
         this.out = out;
         this.quiet = quiet;
         this.dir = Files.createTempDirectory("avstream-demo");
@@ -46,9 +56,10 @@ abstract class LoopedRecordingDemo implements AutoCloseable {
             String id = prefix + i;
             streams.add(id);
             captures.add(MediaCapture.builder().setInput(MediaInput.parse(recording.toString())).optStreamId(id)
-                    .optVideo(false).optLoop(true).build());
+                    .optVideo(videoTopic != null).optLoop(true).build());
         }
-        this.producer = new MediaKafkaProducer(bootstrapServers, Topics.AUDIO, Topics.VIDEO, new Properties());
+        this.producer = new MediaKafkaProducer(bootstrapServers, audioTopic, videoTopic != null ? videoTopic : Topics.VIDEO,
+                new Properties());
         this.consumer = new PredictionConsumer(bootstrapServers, predictionsTopic, new Properties(), this::received);
         this.thread = new Thread(() -> {
             try {

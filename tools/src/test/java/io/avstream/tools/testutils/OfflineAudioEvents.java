@@ -66,14 +66,19 @@ public final class OfflineAudioEvents {
                         translator.request(w).get(AudioEventsModel.FBANK).floats());
                 AudioResult r = translator.result(w, new InferenceResult(session.runBatch(inputs, 1), 1, 0, 0, 0));
                 out.add(r.prediction);
-                float[] column = new float[r.classes];
-                for (int k = 0; k < r.columns; k++) {
-                    System.arraycopy(r.columnProbs, k * r.classes, column, 0, r.classes);
-                    tracker.accept(state, r.firstColumnUs + k * r.columnUs, r.columnUs, column, listener);
-                }
+                track(tracker, state, r, listener);
             }
         }
         tracker.end(state, listener);
         return out;
+    }
+
+    /** A window's per-column probabilities through a stream's event tracker, as the job's event tracking does. */
+    static void track(EventTracker tracker, EventTracker.State state, AudioResult r, EventTracker.Listener listener) {
+        float[] column = new float[r.classes];
+        for (int k = 0; k < r.columns; k++) {
+            System.arraycopy(r.columnProbs, k * r.classes, column, 0, r.classes);
+            tracker.accept(state, r.firstColumnUs + k * r.columnUs, r.columnUs, column, listener);
+        }
     }
 }
