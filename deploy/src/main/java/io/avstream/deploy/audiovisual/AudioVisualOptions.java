@@ -51,9 +51,11 @@ public final class AudioVisualOptions {
                     + "further behind are dead-lettered (BAD_TIMESTAMP).");
 
     public static final ConfigOption<Integer> MAX_FRAMES = key("avstream.audio-visual.max-frames")
-            .intType().defaultValue(64)
-            .withDescription("Frames a stream keeps at most (compressed, at most 4 per frame slot interval): bounds "
-                    + "its state when its video runs ahead of its audio.");
+            .intType().defaultValue(256)
+            .withDescription("Frames a stream keeps at most (compressed, at most 4 per frame slot interval), the oldest "
+                    + "dropped first: bounds its state when its video runs ahead of its audio. 256 frames at 2 fps hold "
+                    + "2 minutes (about 1.5 MB of 320 x 240 JPEG): when the job catches up on a backlog, one source may "
+                    + "be read that far ahead of the other; windows whose frames were dropped go audio-only.");
 
     public static final ConfigOption<Integer> MIN_FRAME_SIDE = key("avstream.audio-visual.min-frame-side")
             .intType().defaultValue(16).withDescription("Smallest accepted frame side, pixels.");

@@ -3,6 +3,7 @@ package io.avstream.operators.audioevents;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -40,9 +41,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>A window is decided, in window order, as soon as the stream's video has passed the end of its span (every frame
  * that could be nearest to a slot has come: frames of one stream arrive in time order), or else when the event time
- * (the watermark of both inputs) passes the window's end plus {@code videoWaitUs}, or, when the inputs stall (the
- * stream's last window, cut when its audio stops, with no video after it), once it has waited {@code stallMs} of
- * processing time since it was cut. It leaves with its frames when
+ * (the watermark of both inputs) passes the window's end plus {@code videoWaitUs}, or when nothing of the stream
+ * (window or frame) has come for {@code stallMs} of processing time (the stream's last window, cut when its audio
+ * stopped, with no video after it; counted by this instance, so a restore does not count the downtime). It leaves
+ * with its frames when
  * every slot has one, and without video otherwise (no video for the stream, video lagging past the wait, a gap in
  * it), which sends it to the audio-only model. The same inputs give the same pairs after a restart: frames and
  * waiting windows are keyed state, and the decision depends on event times only, except for video that lags by
@@ -51,7 +53,7 @@ import org.apache.flink.util.OutputTag;
  * <p>Frames are kept as they came (JPEG or RGB24, already checked to decode at the source): a 320 x 240 JPEG frame is
  * a few kilobytes where its decoded 224 x 224 input would be 150 KB (docs/performance.md). A stream keeps at most
  * one frame per quarter of {@code frameUs} (faster cameras are thinned), none older than the next window can use,
- * and at most {@code maxFrames}. A frame more than {@code outOfOrderUs} behind the stream's newest goes to the
+ * and at most {@code maxFrames}; when the stream stalls, its frames are dropped. A frame more than {@code outOfOrderUs} behind the stream's newest goes to the
  * dead-letter output {@link #DEAD_LETTERS} ({@link ReasonCode#BAD_TIMESTAMP}); a second frame at a time already held
  * is dropped and counted.
  *
@@ -76,6 +78,8 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
 
     private transient ListState<AudioWindow> waiting;
     private transient MapState<Long, StoredFrame> video;
+    /** Per stream, when this instance last got one of its windows or frames (processing time; not checkpointed). */
+    private transient Map<String, Long> lastInputMs;
     private transient AvroCodec<VideoFrame> codec;
     private transient Counter withVideo;
     private transient Counter audioOnly;
@@ -95,7 +99,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
      * @param outOfOrderUs       how far behind the stream's newest frame a frame is still taken
      * @param maxFrames          frames a stream keeps at most
      * @param videoTopic         the video topic, named in dead letters
-     * @param stallMs            how long (processing time) after it was cut a window waits at most
+     * @param stallMs            how long (processing time) without anything of a stream its windows wait at most
      */
     public AudioVideoAligner(int frames, long frameUs, long maxFrameDistanceUs, long videoWaitUs, long outOfOrderUs,
             int maxFrames, String videoTopic, long stallMs) {
@@ -120,6 +124,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
                 TypeInformation.of(AudioWindow.class)));
         video = getRuntimeContext().getMapState(new MapStateDescriptor<>("videoFrames", Types.LONG,
                 TypeInformation.of(StoredFrame.class)));
+        lastInputMs = new HashMap<>();
         codec = AvroCodec.forClass(VideoFrame.class);
         MetricGroup g = getRuntimeContext().getMetricGroup();
         withVideo = g.counter("windowsWithVideo");
@@ -142,12 +147,20 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
     public void processElement1(AudioWindow w, Context ctx, Collector<AudioVisualWindow> out) throws Exception {
         waiting.add(w);
         ctx.timerService().registerEventTimeTimer(w.endUs / 1000 + videoWaitUs / 1000);
-        ctx.timerService().registerProcessingTimeTimer(w.closedAtUs / 1000 + stallMs);
-        release(ctx.timerService().currentWatermark(), Long.MIN_VALUE, out);
+        arrived(ctx);
+        release(ctx.timerService().currentWatermark(), false, out);
+    }
+
+    /** Notes an input of the current stream and makes sure a stall check follows within a second of the stall time. */
+    private void arrived(Context ctx) {
+        long now = ctx.timerService().currentProcessingTime();
+        lastInputMs.put(ctx.getCurrentKey(), now);
+        ctx.timerService().registerProcessingTimeTimer((now + stallMs) / 1000 * 1000 + 1000);
     }
 
     @Override
     public void processElement2(Stamped<VideoFrame> s, Context ctx, Collector<AudioVisualWindow> out) throws Exception {
+        arrived(ctx);
         VideoFrame f = s.record;
         long t = f.getCaptureTimeUs();
         TreeMap<Long, StoredFrame> held = frames();
@@ -182,23 +195,34 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
                 evicted.inc();
             }
         }
-        release(ctx.timerService().currentWatermark(), Long.MIN_VALUE, out);
+        release(ctx.timerService().currentWatermark(), false, out);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioVisualWindow> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            release(timestamp, Long.MIN_VALUE, out);
-        } else {
-            release(ctx.timerService().currentWatermark(), timestamp, out);
+            release(timestamp, false, out);
+            return;
+        }
+        String key = ctx.getCurrentKey();
+        Long last = lastInputMs.get(key);
+        if (last == null) {
+            // restored from a checkpoint: the stall time counts from now
+            lastInputMs.put(key, timestamp);
+            ctx.timerService().registerProcessingTimeTimer(timestamp + stallMs);
+        } else if (last + stallMs <= timestamp) {
+            // nothing of this stream for the stall time: its waiting windows are decided, its frames dropped
+            release(ctx.timerService().currentWatermark(), true, out);
+            video.clear();
+            lastInputMs.remove(key);
         }
     }
 
     /**
      * Decides the waiting windows, oldest first, up to the first that may still get its video: complete, past the
-     * watermark's wait, or (with {@code nowMs}, a processing time) cut at least {@code stallMs} before it.
+     * watermark's wait, or all of them when the stream's inputs stalled.
      */
-    private void release(long watermarkMs, long nowMs, Collector<AudioVisualWindow> out) throws Exception {
+    private void release(long watermarkMs, boolean stalled, Collector<AudioVisualWindow> out) throws Exception {
         List<AudioWindow> pending = new ArrayList<>();
         for (AudioWindow w : waiting.get()) {
             pending.add(w);
@@ -214,7 +238,6 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
             boolean complete = newest >= slotUs(w, frames - 1) + maxFrameDistanceUs;
             // in milliseconds: the end of input's watermark (Long.MAX_VALUE) must not overflow
             boolean expired = watermarkMs != Long.MIN_VALUE && watermarkMs >= (w.endUs + videoWaitUs) / 1000;
-            boolean stalled = nowMs != Long.MIN_VALUE && w.closedAtUs / 1000 + stallMs <= nowMs;
             if (!complete && !expired && !stalled) {
                 break;
             }

@@ -133,16 +133,22 @@ class AudioVideoAlignerTest {
     }
 
     @Test
-    void whenTheInputsStallAWindowIsDecidedAfterTheStallTime() throws Exception {
+    void whenAStreamStallsItsWaitingWindowIsDecidedAndItsFramesDropped() throws Exception {
         var h = harness();
+        h.setProcessingTime(5_000L);
+        for (long t = T0; t < T0 + 10 * S; t += 500_000L) {
+            h.processElement2(new StreamRecord<>(frame(t), t / 1000));
+        }
+        // its span ends after the last frame: it waits; nothing of the stream comes after it
         AudioWindow last = window(T0 + 20 * S);
-        last.closedAtUs = 5_000_000L;    // cut at 5 s processing time; nothing comes after it
         h.processElement1(new StreamRecord<>(last, last.endUs / 1000));
-        h.setProcessingTime(34_999L);
         assertThat(out(h)).isEmpty();
-        h.setProcessingTime(35_000L);
+        h.setProcessingTime(34_000L);
+        assertThat(out(h)).isEmpty();
+        h.setProcessingTime(36_000L);
         assertThat(out(h)).hasSize(1);
         assertThat(out(h).get(0).hasVideo()).isFalse();
+        assertThat(h.numKeyedStateEntries()).isZero();
         h.close();
     }
 

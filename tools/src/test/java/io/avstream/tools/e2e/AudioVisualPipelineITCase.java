@@ -205,7 +205,13 @@ class AudioVisualPipelineITCase {
             java.util.Set<String> offlineIds = new java.util.HashSet<>();
             expected.values().forEach(l -> l.forEach(x -> offlineIds.add(x.getPredictionId())));
             List<String> extra = byId.keySet().stream().filter(id -> !offlineIds.contains(id)).sorted().toList();
-            assertThat(missing).as("offline predictions the job did not make (it made %s instead)", extra).isEmpty();
+            List<String> missingAt = missing.stream().map(id -> {
+                String[] parts = id.split("/");
+                long t0 = audio.get(parts[0]).get(0).getCaptureTimeUs();
+                return String.format("%s %.2f s", parts[0], (Long.parseLong(parts[2]) - t0) / 1e6);
+            }).toList();
+            assertThat(missing).as("offline predictions the job did not make (window ends %s; it made %s instead)",
+                    missingAt, extra).isEmpty();
             assertThat(byId).hasSize(count);
             double worst = 0;
             Map<String, KnownEvents.Score> scores = new TreeMap<>();
