@@ -107,7 +107,7 @@ class LocalClusterITCase {
         // every pipeline, so that every metric of the dashboard is registered (the audio pipelines on the cluster's
         // default audio and speakers topics, which see no traffic here: their counters exist from the start)
         String job = run.submit("--kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                + "username=\"avstream\" password=\"" + SECRET + "\";", "--avstream.pipelines", "action,audio-events,speech,audio-visual");
+                + "username=\"avstream\" password=\"" + SECRET + "\";", "--avstream.pipelines", "action,audio-events,speech");
         try (Writer writer = run.writer()) {
             writer.badRecords = 5;
             writer.start();
