@@ -148,7 +148,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
         waiting.add(w);
         ctx.timerService().registerEventTimeTimer(w.endUs / 1000 + videoWaitUs / 1000);
         arrived(ctx);
-        release(ctx.timerService().currentWatermark(), false, out);
+        release(ctx.timerService().currentWatermark(), false, null, out);
     }
 
     /** Notes an input of the current stream and makes sure a stall check follows within a second of the stall time. */
@@ -186,22 +186,21 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
         }
         byte[] data = new byte[f.getData().remaining()];
         f.getData().duplicate().get(data);
-        video.put(t, new StoredFrame(t, f.getWidth(), f.getHeight(), f.getEncoding() == ImageEncoding.JPEG, data));
+        StoredFrame frame = new StoredFrame(t, f.getWidth(), f.getHeight(), f.getEncoding() == ImageEncoding.JPEG, data);
+        video.put(t, frame);
+        held.put(t, frame);
         kept.inc();
-        int size = held.size() + 1;
-        if (size > maxFrames) {
-            for (Long old : new ArrayList<>(held.keySet()).subList(0, size - maxFrames)) {
-                video.remove(old);
-                evicted.inc();
-            }
+        while (held.size() > maxFrames) {
+            video.remove(held.pollFirstEntry().getKey());
+            evicted.inc();
         }
-        release(ctx.timerService().currentWatermark(), false, out);
+        release(ctx.timerService().currentWatermark(), false, held, out);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioVisualWindow> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            release(timestamp, false, out);
+            release(timestamp, false, null, out);
             return;
         }
         String key = ctx.getCurrentKey();
@@ -212,7 +211,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
             ctx.timerService().registerProcessingTimeTimer(timestamp + stallMs);
         } else if (last + stallMs <= timestamp) {
             // nothing of this stream for the stall time: its waiting windows are decided, its frames dropped
-            release(ctx.timerService().currentWatermark(), true, out);
+            release(ctx.timerService().currentWatermark(), true, null, out);
             video.clear();
             lastInputMs.remove(key);
         }
@@ -220,18 +219,20 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
 
     /**
      * Decides the waiting windows, oldest first, up to the first that may still get its video: complete, past the
-     * watermark's wait, or all of them when the stream's inputs stalled.
+     * watermark's wait, or all of them when the stream's inputs stalled. {@code known} is the stream's frames by time
+     * when the caller has read them already (kept in step with the state here), or null.
      */
-    private void release(long watermarkMs, boolean stalled, Collector<AudioVisualWindow> out) throws Exception {
+    private void release(long watermarkMs, boolean stalled, TreeMap<Long, StoredFrame> known,
+            Collector<AudioVisualWindow> out) throws Exception {
         List<AudioWindow> pending = new ArrayList<>();
         for (AudioWindow w : waiting.get()) {
             pending.add(w);
         }
+        TreeMap<Long, StoredFrame> held = known != null ? known : frames();
         if (pending.isEmpty()) {
-            recordState(List.of());
+            recordState(List.of(), held);
             return;
         }
-        TreeMap<Long, StoredFrame> held = frames();
         long newest = held.isEmpty() ? Long.MIN_VALUE : held.lastKey();
         int decided = 0;
         for (AudioWindow w : pending) {
@@ -252,9 +253,9 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
         if (decided > 0) {
             List<AudioWindow> rest = pending.subList(decided, pending.size());
             waiting.update(new ArrayList<>(rest));
-            recordState(rest);
+            recordState(rest, held);
         } else {
-            recordState(pending);
+            recordState(pending, held);
         }
     }
 
@@ -297,12 +298,12 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
         return held;
     }
 
-    private void recordState(List<AudioWindow> pending) throws Exception {
+    private void recordState(List<AudioWindow> pending, TreeMap<Long, StoredFrame> held) {
         long bytes = 0;
         for (AudioWindow w : pending) {
             bytes += 4L * (w.fbank == null ? 0 : w.fbank.length) + 128;
         }
-        for (StoredFrame f : video.values()) {
+        for (StoredFrame f : held.values()) {
             bytes += f.stateBytes();
         }
         stateBytes.update(bytes);
