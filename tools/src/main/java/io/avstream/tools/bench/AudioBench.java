@@ -103,40 +103,52 @@ final class AudioBench {
         Map<String, String> settings = new HashMap<>(job);
         settings.put(AudioEventsOptions.MODEL.key(), modelRef);
         int seconds = (s.audioWindows() + STREAMS - 1) / STREAMS + 1;
-        List<PipelineBench.Run> runs = new ArrayList<>();
-        List<EngineCeiling.Point> paired = new ArrayList<>();
-        PipelineBench.Run warmUp;
         try (PipelineBench bench = PipelineBench.start(s.brokerInProcess())) {
             PipelineBench.Input input = bench.writeAudio(STREAMS, seconds, Math.max(4, s.parallelism()), clip, out);
-            // the audio path's code (front end, translator, event tracking) is compiled during the first runs: warm-up
-            // runs, not counted, until the JIT compiler has settled, at most 3 (a run is short, and the compiler
-            // still takes 10-30 % of it after ten runs: measured, the ratio no longer moves after the first)
-            warmUp = null;
-            for (int w = 1; w <= Math.min(MAX_WARM_UPS, s.maxWarmUps())
-                    && (warmUp == null || warmUp.stillCompiling(Bench.SETTLED_COMPILE_SHARE)); w++) {
-                out.printf("  audio-events job, warm-up run %d (not counted)...%n", w);
-                warmUp = bench.run(input, PipelineBench.Kind.PIPELINE, s.parallelism(), settings);
-                out.printf("  %.1f windows/s, mean batch %.2f, JIT compiling %.1f s of the job's %.1f s%n",
-                        warmUp.windowsPerSec(), warmUp.meanBatchSize(), warmUp.jobCompileSeconds(), warmUp.jobSeconds());
-            }
-            for (int i = 0; i < s.jobRuns(); i++) {
-                PipelineBench.Run previous = runs.isEmpty() ? warmUp : runs.get(runs.size() - 1);
-                int b = Math.max(1, Math.min(s.maxBatch(), (int) Math.round(previous.meanBatchSize())));
-                out.printf("  audio engine at batch %d, right before the job...%n", b);
-                EngineCeiling.Point before = EngineCeiling.measure(pkg, sessionOptions, samples, new int[] {b}, s.workers(),
-                        perRepetition, s.repetitions(), out, "audio engine").get(0);
-                out.printf("  audio-events job, run %d of %d...%n", i + 1, s.jobRuns());
-                PipelineBench.Run r = bench.run(input, PipelineBench.Kind.PIPELINE, s.parallelism(), settings);
-                out.printf("  %.1f windows/s (%d of %d expected), mean batch %.2f, %.1f ms CPU per window (%.2f cores)%n",
-                        r.windowsPerSec(), r.predictions(), r.expectedWindows(), r.meanBatchSize(), r.cpuMsPerWindow(),
-                        r.busyCores());
-                out.printf("  audio engine at batch %d, right after it...%n", b);
-                EngineCeiling.Point after = EngineCeiling.measure(pkg, sessionOptions, samples, new int[] {b}, s.workers(),
-                        perRepetition, s.repetitions(), out, "audio engine").get(0);
-                runs.add(r);
-                paired.add(EngineCeiling.meanOf(before, after));
-            }
+            return measureJob(s, sessionOptions, pkg, pkg.id() + " (" + modelRef + ")", samples, ceiling, bench, input,
+                    settings, "audio-events job", out);
         }
-        return new Result(pkg.id() + " (" + modelRef + ")", ceiling, warmUp, runs, paired);
+    }
+
+    /**
+     * The job's runs over {@code input}, each paired with the engine alone at the run's batch size right before and
+     * right after it: warm-up runs first, not counted, until the JIT compiler has settled.
+     */
+    static Result measureJob(Bench.Settings s, RuntimeOptions sessionOptions, ModelPackage pkg, String model,
+            List<Map<String, float[]>> samples, List<EngineCeiling.Point> ceiling, PipelineBench bench,
+            PipelineBench.Input input, Map<String, String> settings, String jobName, PrintStream out) throws Exception {
+        int perRepetition = Math.max(8, s.windowsPerRepetition() / 2);
+        String engineName = pkg.manifest().name() + " engine";
+        List<PipelineBench.Run> runs = new ArrayList<>();
+        List<EngineCeiling.Point> paired = new ArrayList<>();
+        // the audio path's code (front end, translator, event tracking) is compiled during the first runs: warm-up
+        // runs, not counted, until the JIT compiler has settled, at most 3 (a run is short, and the compiler
+        // still takes 10-30 % of it after ten runs: measured, the ratio no longer moves after the first)
+        PipelineBench.Run warmUp = null;
+        for (int w = 1; w <= Math.min(MAX_WARM_UPS, s.maxWarmUps())
+                && (warmUp == null || warmUp.stillCompiling(Bench.SETTLED_COMPILE_SHARE)); w++) {
+            out.printf("  %s, warm-up run %d (not counted)...%n", jobName, w);
+            warmUp = bench.run(input, PipelineBench.Kind.PIPELINE, s.parallelism(), settings);
+            out.printf("  %.1f windows/s, mean batch %.2f, JIT compiling %.1f s of the job's %.1f s%n",
+                    warmUp.windowsPerSec(), warmUp.meanBatchSize(), warmUp.jobCompileSeconds(), warmUp.jobSeconds());
+        }
+        for (int i = 0; i < s.jobRuns(); i++) {
+            PipelineBench.Run previous = runs.isEmpty() ? warmUp : runs.get(runs.size() - 1);
+            int b = Math.max(1, Math.min(s.maxBatch(), (int) Math.round(previous.meanBatchSize())));
+            out.printf("  %s at batch %d, right before the job...%n", engineName, b);
+            EngineCeiling.Point before = EngineCeiling.measure(pkg, sessionOptions, samples, new int[] {b}, s.workers(),
+                    perRepetition, s.repetitions(), out, engineName).get(0);
+            out.printf("  %s, run %d of %d...%n", jobName, i + 1, s.jobRuns());
+            PipelineBench.Run r = bench.run(input, PipelineBench.Kind.PIPELINE, s.parallelism(), settings);
+            out.printf("  %.1f windows/s (%d of %d expected), mean batch %.2f, %.1f ms CPU per window (%.2f cores)%n",
+                    r.windowsPerSec(), r.predictions(), r.expectedWindows(), r.meanBatchSize(), r.cpuMsPerWindow(),
+                    r.busyCores());
+            out.printf("  %s at batch %d, right after it...%n", engineName, b);
+            EngineCeiling.Point after = EngineCeiling.measure(pkg, sessionOptions, samples, new int[] {b}, s.workers(),
+                    perRepetition, s.repetitions(), out, engineName).get(0);
+            runs.add(r);
+            paired.add(EngineCeiling.meanOf(before, after));
+        }
+        return new Result(model, ceiling, warmUp, runs, paired);
     }
 }

@@ -70,7 +70,7 @@ public final class Bench {
 
     /** The parts, in the order they run. */
     public static final List<String> PARTS = List.of("ceiling", "batcher", "state", "pipeline", "max-batch-1",
-            "per-record", "trivial", "audio", "vad");
+            "per-record", "trivial", "audio", "audio-visual", "vad");
 
     /** Stream counts of the voice-activity part, and seconds of audio per stream. */
     static final int[] VAD_STREAMS = {1, 8, 32};
@@ -103,7 +103,7 @@ public final class Bench {
                 .optIntraOpThreads(s.intraOpThreads()).build();
         BenchReport report = new BenchReport();
         // the MoCap model's and jobs' settings only where a MoCap part runs (the audio parts print their own)
-        boolean mocap = s.parts().stream().anyMatch(p -> !p.equals("audio") && !p.equals("vad"));
+        boolean mocap = s.parts().stream().anyMatch(p -> !List.of("audio", "audio-visual", "vad").contains(p));
         if (mocap) {
             report.settings.put("model", pkg.id() + " (" + s.model() + ")");
         }
@@ -188,6 +188,11 @@ public final class Bench {
             MachineLoad load = MachineLoad.now();
             report.audio = AudioBench.run(s, sessionOptions, jobSettings(s), out);
             report.load.put("audio", load.since());
+        }
+        if (s.parts().contains("audio-visual")) {
+            MachineLoad load = MachineLoad.now();
+            report.audioVisual = AudioVisualBench.run(s, sessionOptions, jobSettings(s), out);
+            report.load.put("audio-visual", load.since());
         }
         if (s.parts().contains("vad")) {
             MachineLoad load = MachineLoad.now();

@@ -55,6 +55,8 @@ public final class BenchReport {
     List<StateFootprint.Result> state;
     /** The audio part, or null when not run. */
     AudioBench.Result audio;
+    /** The audio-visual part, or null when not run. */
+    AudioVisualBench.Result audioVisual;
     /** The voice-activity part, or null when not run. */
     VadBench.Result vad;
     final Map<String, MachineLoad.Interval> load = new LinkedHashMap<>();
@@ -168,6 +170,16 @@ public final class BenchReport {
             r.put("audioPipelineOverPairedCeiling", audio.medianRatio());
             r.put("audioEngineBatchingGain", batchingGain(audio.ceiling()));
         }
+        if (audioVisual != null) {
+            if (!audioVisual.fused().runs().isEmpty()) {
+                r.put("audioVisualPipelineOverPairedCeiling", audioVisual.fused().medianRatio());
+            }
+            r.put("audioVisualEngineBatchingGain", batchingGain(audioVisual.fused().ceiling()));
+            double[] cost = audioVisual.fusedOverAudioOnly();
+            if (cost.length > 0) {
+                r.put("audioVisualOverAudioOnlyAtBatch1", cost[0]);
+            }
+        }
         if (vad != null && !vad.points().isEmpty()) {
             VadBench.Point most = vad.points().get(vad.points().size() - 1);
             r.put("vadBatchedOverOneAtATime", most.gain());
@@ -223,6 +235,9 @@ public final class BenchReport {
         if (audio != null) {
             printAudio(out);
         }
+        if (audioVisual != null) {
+            printAudioVisual(out);
+        }
         if (vad != null) {
             printVad(out);
         }
@@ -233,6 +248,29 @@ public final class BenchReport {
         out.println();
         out.printf("(7) audio events: %s, %d streams of 16 kHz audio, a window (1024 filterbank frames) a second%n",
                 audio.model(), AudioBench.STREAMS);
+        printCeilingAndRuns(out, audio, "audio");
+    }
+
+    private void printAudioVisual(PrintStream out) {
+        AudioBench.Result av = audioVisual.fused();
+        out.println();
+        out.printf("(8) audio-visual: %s, %d cameras (16 kHz audio, 2 fps %s), a window a second with 8 frames%n",
+                av.model(), AudioVisualBench.STREAMS, audioVisual.frameSize());
+        out.printf("  a frame decoded, resized to 224 x 224 and normalised: %.2f ms of a core (8 per window: %.1f ms)%n",
+                audioVisual.frameMs(), 8 * audioVisual.frameMs());
+        out.printf("  the audio-only model on the same windows, %s:%n", audioVisual.audioOnlyModel());
+        out.printf("%8s %14s %14s %18s %16s%n", "batch", "windows/s", "ms/batch", "CPU ms/window", "fused / audio");
+        double[] ratio = audioVisual.fusedOverAudioOnly();
+        for (int i = 0; i < audioVisual.audioOnlyCeiling().size(); i++) {
+            EngineCeiling.Point p = audioVisual.audioOnlyCeiling().get(i);
+            out.printf("%8d %14.1f %14.1f %18.1f %16s%n", p.batchSize(), p.windowsPerSec(), p.msPerBatch(), p.cpuMsPerWindow(),
+                    i < ratio.length ? String.format("%.2f", ratio[i]) : "");
+        }
+        out.println("  the fused model:");
+        printCeilingAndRuns(out, av, "audio-visual");
+    }
+
+    private void printCeilingAndRuns(PrintStream out, AudioBench.Result audio, String name) {
         out.printf("%8s %14s %14s %18s%n", "batch", "windows/s", "ms/batch", "CPU ms/window");
         for (EngineCeiling.Point p : audio.ceiling()) {
             out.printf("%8d %14.1f %14.1f %18.1f%n", p.batchSize(), p.windowsPerSec(), p.msPerBatch(), p.cpuMsPerWindow());
@@ -247,14 +285,14 @@ public final class BenchReport {
         }
         if (!audio.runs().isEmpty()) {
             double m = audio.medianRatio();
-            out.printf("  audio pipeline / paired engine ceiling, median of %d run(s): %.3f (target >= %.2f: %s)%n",
-                    audio.runs().size(), m, CEILING_TARGET, verdict(m >= CEILING_TARGET));
+            out.printf("  %s pipeline / paired engine ceiling, median of %d run(s): %.3f (target >= %.2f: %s)%n",
+                    name, audio.runs().size(), m, CEILING_TARGET, verdict(m >= CEILING_TARGET));
         }
     }
 
     private void printVad(PrintStream out) {
         out.println();
-        out.printf("(8) voice activity: %s, 512-sample chunks at 16 kHz, 250 ms slices; CPU of the whole process per "
+        out.printf("(9) voice activity: %s, 512-sample chunks at 16 kHz, 250 ms slices; CPU of the whole process per "
                 + "second of one stream's audio%n", vad.model());
         out.printf("%8s %12s %20s %12s %22s %10s %16s%n", "streams", "s/stream", "batched CPU ms/s", "mean batch",
                 "one at a time CPU ms/s", "gain", "streams per core");
@@ -473,6 +511,23 @@ public final class BenchReport {
             a.put("pairedCeilings", audio.pairedCeilings());
             a.put("pipelineOverPairedCeiling", audio.ratios());
             doc.put("audio", a);
+        }
+        if (audioVisual != null) {
+            AudioBench.Result av = audioVisual.fused();
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("model", av.model());
+            a.put("audioOnlyModel", audioVisual.audioOnlyModel());
+            a.put("streams", AudioVisualBench.STREAMS);
+            a.put("frame", audioVisual.frameSize());
+            a.put("frameDecodeResizeMs", audioVisual.frameMs());
+            a.put("ceiling", av.ceiling());
+            a.put("audioOnlyCeiling", audioVisual.audioOnlyCeiling());
+            a.put("fusedOverAudioOnly", audioVisual.fusedOverAudioOnly());
+            a.put("warmUp", run(av.warmUp()));
+            a.put("runs", av.runs().stream().map(BenchReport::run).toList());
+            a.put("pairedCeilings", av.pairedCeilings());
+            a.put("pipelineOverPairedCeiling", av.ratios());
+            doc.put("audioVisual", a);
         }
         if (vad != null) {
             doc.put("vad", Map.of("model", vad.model(), "points", vad.points()));

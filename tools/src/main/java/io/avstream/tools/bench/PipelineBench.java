@@ -4,6 +4,8 @@ import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.action.ActionPipeline;
 import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.deploy.audiovisual.AudioVisualOptions;
+import io.avstream.deploy.audiovisual.AudioVisualPipeline;
 import io.avstream.ingest.produce.AudioKafkaProducer;
 import io.avstream.ingest.produce.PacedProducer;
 import io.avstream.schemas.AudioChunk;
@@ -12,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,7 @@ import io.avstream.operators.action.StmtPreprocessing;
 import io.avstream.operators.action.MocapWindower;
 import io.avstream.operators.window.WindowSpec;
 import io.avstream.schemas.AvroCodec;
+import io.avstream.schemas.VideoFrame;
 import io.avstream.schemas.MocapFrame;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.Stamped;
@@ -144,9 +148,15 @@ public final class PipelineBench implements AutoCloseable {
      * @param streams         streams in it
      * @param seconds         seconds of frames (25 fps) or audio per stream
      * @param expectedWindows full windows in it
-     * @param pipeline        the pipeline that reads it ({@code action} or {@code audio-events})
+     * @param pipeline        the pipeline that reads it ({@code action}, {@code audio-events} or {@code audio-visual})
+     * @param videoTopic      the topic of the streams' video frames ({@code audio-visual}), else null
      */
-    public record Input(String topic, int streams, int seconds, long expectedWindows, String pipeline) {}
+    public record Input(String topic, int streams, int seconds, long expectedWindows, String pipeline, String videoTopic) {
+
+        public Input(String topic, int streams, int seconds, long expectedWindows, String pipeline) {
+            this(topic, streams, seconds, expectedWindows, pipeline, null);
+        }
+    }
 
     private final LocalBroker kafka;
     /** One Flink MiniCluster for all runs, started with the first: jobs are submitted to it as to a real cluster. */
@@ -209,32 +219,68 @@ public final class PipelineBench implements AutoCloseable {
      * times an hour in the past.
      */
     public Input writeAudio(int streams, int seconds, int partitions, short[] clip, PrintStream log) throws IOException {
-        String topic = "bench-audio-" + UUID.randomUUID().toString().substring(0, 8);
+        return writeMedia(streams, seconds, partitions, clip, null, null, log);
+    }
+
+    /**
+     * Writes {@code seconds} of {@code streams} cameras to two fresh topics with {@code partitions} partitions: their
+     * audio as {@link #writeAudio} does, each stream playing the recording's sound in a loop from its own offset, and
+     * the recording's frames at their places in that loop (frame k at {@code frameOffsetsUs[k]} into the recording).
+     */
+    public Input writeAudioVisual(int streams, int seconds, int partitions, short[] clip, List<VideoFrame> frames,
+            long[] frameOffsetsUs, PrintStream log) throws IOException {
+        return writeMedia(streams, seconds, partitions, clip, frames, frameOffsetsUs, log);
+    }
+
+    private Input writeMedia(int streams, int seconds, int partitions, short[] clip, List<VideoFrame> frames,
+            long[] frameOffsetsUs, PrintStream log) throws IOException {
+        boolean video = frames != null;
+        String name = video ? "bench-av-" : "bench-audio-";
+        String topic = name + UUID.randomUUID().toString().substring(0, 8);
+        String videoTopic = video ? topic + "-video" : null;
         kafka.createTopic(topic, partitions);
+        if (video) {
+            kafka.createTopic(videoTopic, partitions);
+        }
         long t0 = System.nanoTime();
         int rate = 16_000;
         int chunk = rate / 10;
         long baseUs = (System.currentTimeMillis() / 1000 - 3600) * 1_000_000L;
         AvroCodec<AudioChunk> codec = AvroCodec.forClass(AudioChunk.class);
+        AvroCodec<VideoFrame> videoCodec = AvroCodec.forClass(VideoFrame.class);
+        long[] frameAt = video ? Arrays.stream(frameOffsetsUs).map(us -> us * rate / 1_000_000L).toArray() : null;
+        long[] videoSeq = new long[streams];
         long n = 0;
+        long nFrames = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
             for (int c = 0; c < seconds * 10; c++) {
                 for (int s = 0; s < streams; s++) {
-                    String id = PacedProducer.streamId("bench-audio-", s);
-                    AudioChunk a = AudioKafkaProducer.clipChunk(id, c, baseUs + c * 100_000L, clip,
-                            (long) s * clip.length / streams + (long) c * chunk, chunk, rate);
-                    producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), codec.encode(a)));
+                    String id = PacedProducer.streamId(name, s);
+                    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+                    long from = (long) s * clip.length / streams + (long) c * chunk;
+                    long captureUs = baseUs + c * 100_000L;
+                    AudioChunk a = AudioKafkaProducer.clipChunk(id, c, captureUs, clip, from, chunk, rate);
+                    producer.send(new ProducerRecord<>(topic, key, codec.encode(a)));
                     n++;
+                    if (video) {
+                        for (long[] f : AudioKafkaProducer.framesIn(frameAt, clip.length, Math.floorMod(from, (long) clip.length), chunk)) {
+                            VideoFrame frame = VideoFrame.newBuilder(frames.get((int) f[0])).setStreamId(id).setSeq(videoSeq[s]++)
+                                    .setCaptureTimeUs(captureUs + f[1] * 1_000_000L / rate).build();
+                            producer.send(new ProducerRecord<>(videoTopic, key, videoCodec.encode(frame)));
+                            nFrames++;
+                        }
+                    }
                 }
             }
             producer.flush();
         }
         if (log != null) {
-            log.printf("  wrote %d audio chunks (%d streams x %d s, 100 ms of 16 kHz mono each) in %.1f s%n", n, streams,
-                    seconds, (System.nanoTime() - t0) / 1e9);
+            log.printf("  wrote %d audio chunks%s (%d streams x %d s, 100 ms of 16 kHz mono each) in %.1f s%n", n,
+                    video ? " and " + nFrames + " video frames" : "", streams, seconds, (System.nanoTime() - t0) / 1e9);
         }
         // a window after the first 100 filterbank frames (1.015 s), then one a second
-        return new Input(topic, streams, seconds, (long) streams * (seconds - 1), AudioEventsPipeline.NAME);
+        return new Input(topic, streams, seconds, (long) streams * (seconds - 1),
+                video ? AudioVisualPipeline.NAME : AudioEventsPipeline.NAME, videoTopic);
     }
 
     private Properties producerProperties() {
@@ -290,13 +336,19 @@ public final class PipelineBench implements AutoCloseable {
         kafka.createTopic(out, 2);
         Map<String, String> pairs = new HashMap<>(settings);
         pairs.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        if (input.pipeline().equals(AudioEventsPipeline.NAME)) {
+        if (input.pipeline().equals(AudioEventsPipeline.NAME) || input.pipeline().equals(AudioVisualPipeline.NAME)) {
             if (kind != Kind.PIPELINE) {
-                throw new IllegalArgumentException("the audio-events pipeline has no per-record variant in the bench");
+                throw new IllegalArgumentException("the " + input.pipeline() + " pipeline has no per-record variant in the bench");
             }
-            pairs.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
-            pairs.put(AudioEventsOptions.TOPIC.key(), input.topic());
-            pairs.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), out);
+            pairs.put(JobOptions.PIPELINES.key(), input.pipeline());
+            if (input.videoTopic() != null) {
+                pairs.put(AudioVisualOptions.AUDIO_TOPIC.key(), input.topic());
+                pairs.put(AudioVisualOptions.VIDEO_TOPIC.key(), input.videoTopic());
+                pairs.put(AudioVisualOptions.PREDICTIONS_TOPIC.key(), out);
+            } else {
+                pairs.put(AudioEventsOptions.TOPIC.key(), input.topic());
+                pairs.put(AudioEventsOptions.PREDICTIONS_TOPIC.key(), out);
+            }
         } else {
             pairs.put(ActionOptions.TOPIC.key(), input.topic());
             pairs.put(ActionOptions.PREDICTIONS_TOPIC.key(), out);

@@ -74,7 +74,7 @@ final class VadBench {
         RuntimeOptions opts = SileroVad.runtimeOptions(Math.max(1, maxStreams));
         try (ModelHandle model = SharedModels.acquire(pkg, opts)) {
             SileroVad vad = new SileroVad(model);
-            out.printf("(8) voice activity: %s, 250 ms slices, warm-up...%n", pkg.id());
+            out.printf("(9) voice activity: %s, 250 ms slices, warm-up...%n", pkg.id());
             for (int w = 0; w < 2; w++) {
                 measure(stream, vad, model, streams(audio, Math.min(8, maxStreams), seconds), true);
                 measure(stream, vad, model, streams(audio, Math.min(8, maxStreams), seconds), false);

@@ -98,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int audioWindows;
 
-    @Option(names = "--parts", defaultValue = "ceiling,batcher,state,pipeline,max-batch-1,per-record,trivial,audio,vad", split = ",",
+    @Option(names = "--parts", defaultValue = "ceiling,batcher,state,pipeline,max-batch-1,per-record,trivial,audio,audio-visual,vad", split = ",",
             description = "What to measure (default ${DEFAULT-VALUE}); the jobs run in this order.")
     List<String> parts;
 

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code avstream} command line: {@code demo}, {@code run}, {@code produce}, {@code consume}. */
 @Command(name = "avstream", mixinStandardHelpOptions = true, version = "avstream 0.1.0",
-        description = "Real-time deep-learning inference on live MoCap streams with Kafka and Flink. "
-                + "Audio and video inputs are planned (their topics and schemas exist; no producer or pipeline yet).",
+        description = "Real-time deep-learning inference on live MoCap, audio and video streams with Kafka and Flink: "
+                + "actions from MoCap, audio events, audio-visual events from cameras, speech.",
         subcommands = {DemoCommand.class, Cli.RunCommand.class, Cli.ProduceCommand.class, Cli.ConsumeCommand.class,
                 ExportDatasetCommand.class, LoadTestCommand.class, BenchCommand.class})
 public final class Cli implements Callable<Integer> {

@@ -80,6 +80,14 @@ public final class KnownEvents {
         return BundledRecording.copy(AUDIO_VISUAL, dir, "audio-visual.mkv");
     }
 
+    /**
+     * The bundled audio-visual recording as {@code produce --input FILE --sample-rate R --channels 1} sends it: mono
+     * 16-bit samples at {@code sampleRate} and its frames (2 fps JPEG), each at its offset from the first sample.
+     */
+    public static BundledRecording.Media audioVisualMedia(int sampleRate) {
+        return BundledRecording.decode(AUDIO_VISUAL, "audio-visual.mkv", sampleRate, true);
+    }
+
     private static KnownEvents of(String resource) {
         JsonNode root = BundledRecording.truth(resource);
         List<Event> events = new ArrayList<>();

@@ -30,8 +30,10 @@ import picocli.CommandLine.Option;
 public final class LoadTestCommand implements Callable<Integer> {
 
     @Option(names = "--modality", defaultValue = "mocap",
-            description = "Input kind: mocap (synthetic actors) or audio (live microphones playing the bundled recording, "
-                    + "audio-events pipeline); speech and audio+video are not built yet (default ${DEFAULT-VALUE}).")
+            description = "Input kind: mocap (synthetic actors), audio (live microphones playing the bundled recording, "
+                    + "audio-events pipeline), speech (microphones playing the bundled spoken phrases, speech pipeline) or "
+                    + "audio-video (cameras playing the bundled audio-visual recording, sound and 2 fps JPEG on two topics, "
+                    + "audio-visual pipeline) (default ${DEFAULT-VALUE}).")
     String modality;
 
     @Option(names = "--streams", defaultValue = "8",

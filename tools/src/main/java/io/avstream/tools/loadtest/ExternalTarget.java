@@ -19,7 +19,8 @@ final class ExternalTarget implements JobTarget {
     @Override
     public Deployment deploy(int trial) {
         Configuration c = s.baseConfig.flink();
-        return new Deployment(s.bootstrapServers, c.get(LoadProfile.inputTopic(s.modality)), c.get(LoadProfile.predictionsTopic(s.modality)), null, null);
+        return new Deployment(s.bootstrapServers, c.get(LoadProfile.inputTopic(s.modality)), c.get(LoadProfile.predictionsTopic(s.modality)), c,
+                null, null);
     }
 
     @Override

@@ -37,7 +37,7 @@ final class InProcessTarget implements JobTarget {
         kafka.createTopic(c.get(LoadProfile.predictionsTopic(s.modality)), s.partitions);
         kafka.createTopic(c.get(JobOptions.DEADLETTER_TOPIC), 1);
         for (var topic : LoadProfile.otherTopics(s.modality)) {
-            kafka.createTopic(c.get(topic), 1);
+            kafka.createTopic(c.get(topic), LoadProfile.partitionedAsInput(topic) ? s.partitions : 1);
         }
         String job = "avstream-loadtest-" + s.runId + "-" + name;
         Configuration flink = JobCounters.enable(LocalStack.flinkConfiguration(s.parallelism));
@@ -56,7 +56,7 @@ final class InProcessTarget implements JobTarget {
         }
         s.out.printf("flink job %s running (%.1f s)%n", job, (System.nanoTime() - t0) / 1e9);
         return new Deployment(kafka.bootstrapServers(), c.get(LoadProfile.inputTopic(s.modality)), c.get(LoadProfile.predictionsTopic(s.modality)),
-                job, client);
+                c, job, client);
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.avstream.deploy.JobOptions;
 import io.avstream.deploy.action.ActionOptions;
 import io.avstream.deploy.audioevents.AudioEventsOptions;
 import io.avstream.deploy.audioevents.AudioEventsPipeline;
+import io.avstream.deploy.audiovisual.AudioVisualOptions;
+import io.avstream.deploy.audiovisual.AudioVisualPipeline;
 import io.avstream.deploy.speech.SpeechOptions;
 import io.avstream.deploy.speech.SpeechPipeline;
 import io.avstream.models.ModelHandle;
@@ -26,6 +28,8 @@ import io.avstream.schemas.AudioChunk;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.EpochMicros;
 import io.avstream.schemas.MocapFrame;
+import io.avstream.schemas.VideoFrame;
+import io.avstream.tools.cli.BundledRecording;
 import io.avstream.tools.cli.KnownEvents;
 import io.avstream.tools.cli.KnownSpeech;
 import org.apache.flink.configuration.ConfigOption;
@@ -44,6 +48,7 @@ abstract class LoadProfile {
             case MOCAP -> new Mocap(rate, job);
             case AUDIO -> new Audio(job);
             case SPEECH -> new Speech(job);
+            case AUDIO_VIDEO -> new AudioVisual(job);
             default -> throw new IllegalArgumentException("modality " + modality.cliName() + " has no load profile");
         };
     }
@@ -54,6 +59,7 @@ abstract class LoadProfile {
             case MOCAP -> pairs.put(ActionOptions.FPS.key(), Double.toString(Mocap.REAL_TIME_FPS * rate));
             case AUDIO -> pairs.put(JobOptions.PIPELINES.key(), AudioEventsPipeline.NAME);
             case SPEECH -> pairs.put(JobOptions.PIPELINES.key(), SpeechPipeline.NAME);
+            case AUDIO_VIDEO -> pairs.put(JobOptions.PIPELINES.key(), AudioVisualPipeline.NAME);
             default -> throw new IllegalArgumentException("modality " + modality.cliName() + " has no load profile");
         }
     }
@@ -63,13 +69,26 @@ abstract class LoadProfile {
         return switch (modality) {
             case AUDIO -> AudioEventsOptions.TOPIC;
             case SPEECH -> SpeechOptions.TOPIC;
+            case AUDIO_VIDEO -> AudioVisualOptions.AUDIO_TOPIC;
             default -> ActionOptions.TOPIC;
         };
     }
 
-    /** The options naming the other topics the modality's pipeline reads (the speakers topic for speech). */
+    /**
+     * The options naming the other topics the modality's pipeline reads: the speakers topic for speech (one
+     * partition), the video topic for audio-visual (keyed by stream, partitioned as the input).
+     */
     static List<ConfigOption<String>> otherTopics(Modality modality) {
-        return modality == Modality.SPEECH ? List.of(SpeechOptions.SPEAKERS_TOPIC) : List.of();
+        return switch (modality) {
+            case SPEECH -> List.of(SpeechOptions.SPEAKERS_TOPIC);
+            case AUDIO_VIDEO -> List.of(AudioVisualOptions.VIDEO_TOPIC);
+            default -> List.of();
+        };
+    }
+
+    /** Whether another topic of {@link #otherTopics} is keyed by stream and so partitioned as the input topic. */
+    static boolean partitionedAsInput(ConfigOption<String> topic) {
+        return topic == AudioVisualOptions.VIDEO_TOPIC;
     }
 
     /** The option naming the modality's prediction topic. */
@@ -77,6 +96,7 @@ abstract class LoadProfile {
         return switch (modality) {
             case AUDIO -> AudioEventsOptions.PREDICTIONS_TOPIC;
             case SPEECH -> SpeechOptions.PREDICTIONS_TOPIC;
+            case AUDIO_VIDEO -> AudioVisualOptions.PREDICTIONS_TOPIC;
             default -> ActionOptions.PREDICTIONS_TOPIC;
         };
     }
@@ -95,9 +115,8 @@ abstract class LoadProfile {
     /** The streams' input rate in words, e.g. {@code 25 fps}. */
     abstract String rateText();
 
-    /** A producer of {@code streams} streams named {@code <prefix>NNNN}, not started. */
-    abstract PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
-            Properties properties);
+    /** A producer of {@code streams} streams named {@code <prefix>NNNN} to the trial's topics, not started. */
+    abstract PacedProducer producer(Deployment d, String prefix, int streams, long seed, Properties properties);
 
     /** Key + value bytes of one input record of a stream named with {@code prefix}, before compression. */
     abstract double recordBytes(String prefix);
@@ -147,9 +166,8 @@ abstract class LoadProfile {
         }
 
         @Override
-        PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
-                Properties properties) {
-            return MocapKafkaProducer.builder().setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams)
+        PacedProducer producer(Deployment d, String prefix, int streams, long seed, Properties properties) {
+            return MocapKafkaProducer.builder().setBootstrapServers(d.bootstrap()).setTopic(d.inputTopic()).setStreams(streams)
                     .optStreamPrefix(prefix).optSeed(seed).optFps(fps).optProperties(properties).build();
         }
 
@@ -245,15 +263,24 @@ abstract class LoadProfile {
         }
 
         @Override
-        PacedProducer producer(String bootstrap, String topic, String prefix, int streams, long seed,
-                Properties properties) {
-            return AudioKafkaProducer.builder().setBootstrapServers(bootstrap).setTopic(topic).setStreams(streams)
+        PacedProducer producer(Deployment d, String prefix, int streams, long seed, Properties properties) {
+            return producerBuilder(d, prefix, streams, seed, properties).build();
+        }
+
+        /** The producer's builder with everything but video. */
+        AudioKafkaProducer.Builder producerBuilder(Deployment d, String prefix, int streams, long seed, Properties properties) {
+            return AudioKafkaProducer.builder().setBootstrapServers(d.bootstrap()).setTopic(d.inputTopic()).setStreams(streams)
                     .setClip(clip(), SAMPLE_RATE).optChunkMillis(CHUNK_MS).optStreamPrefix(prefix).optSeed(seed)
-                    .optProperties(properties).build();
+                    .optProperties(properties);
         }
 
         @Override
         double recordBytes(String prefix) {
+            return chunkBytes(prefix);
+        }
+
+        /** Key + value bytes of one audio chunk. */
+        static double chunkBytes(String prefix) {
             int samples = SAMPLE_RATE * CHUNK_MS / 1000;
             AudioChunk chunk = AudioKafkaProducer.clipChunk(prefix + "a-0000", 0, EpochMicros.now(), new short[samples], 0,
                     samples, SAMPLE_RATE);
@@ -394,6 +421,86 @@ abstract class LoadProfile {
         @Override
         String windowsCounter() {
             return "speechSegments";
+        }
+    }
+    /**
+     * Audio-visual: cameras in real time, each looping the bundled audio-visual recording from its own offset: its
+     * sound as the audio profile's microphones send theirs (16 kHz mono, 100 ms chunks) on the pipeline's audio topic,
+     * and its pictures (2 fps, 320 x 240 JPEG, as {@code produce --input} sends them) on the video topic, each frame
+     * with the chunk that holds its time. Windows are the audio front end's. A window's video (its middle 4 s) has
+     * all arrived before its audio closes it, so the pairing adds no event-time wait: the close wait is the audio's.
+     */
+    static final class AudioVisual extends Audio {
+        private static BundledRecording.Media media;
+
+        AudioVisual(Configuration c) {
+            super(c);
+        }
+
+        private static synchronized BundledRecording.Media media() {
+            if (media == null) {
+                media = KnownEvents.audioVisualMedia(SAMPLE_RATE);
+            }
+            return media;
+        }
+
+        @Override
+        short[] clip() {
+            return media().pcm();
+        }
+
+        /** The recording's frames that fall within its sound, and their offsets. */
+        private static List<VideoFrame> frames(long[] offsetsOut) {
+            BundledRecording.Media m = media();
+            long clipUs = m.pcm().length * 1_000_000L / SAMPLE_RATE;
+            List<VideoFrame> frames = new java.util.ArrayList<>();
+            for (int k = 0; k < m.frames().size(); k++) {
+                long at = m.frameOffsetsUs()[k];
+                if (at >= 0 && at < clipUs) {
+                    if (offsetsOut != null) {
+                        offsetsOut[frames.size()] = at;
+                    }
+                    frames.add(m.frames().get(k));
+                }
+            }
+            return frames;
+        }
+
+        private static double framesPerSecond() {
+            return frames(null).size() / (media().pcm().length / (double) SAMPLE_RATE);
+        }
+
+        @Override
+        double recordsPerSecond() {
+            return super.recordsPerSecond() + framesPerSecond();
+        }
+
+        @Override
+        String rateText() {
+            VideoFrame f = media().frames().get(0);
+            return super.rateText() + String.format(" + %.0f fps %d x %d JPEG", framesPerSecond(), f.getWidth(), f.getHeight());
+        }
+
+        @Override
+        PacedProducer producer(Deployment d, String prefix, int streams, long seed, Properties properties) {
+            long[] offsets = new long[media().frames().size()];
+            List<VideoFrame> frames = frames(offsets);
+            return producerBuilder(d, prefix, streams, seed, properties)
+                    .optVideo(d.config().get(AudioVisualOptions.VIDEO_TOPIC), frames, java.util.Arrays.copyOf(offsets, frames.size()))
+                    .build();
+        }
+
+        /** The mean key + value bytes of the records a camera sends (its chunks and frames). */
+        @Override
+        double recordBytes(String prefix) {
+            AvroCodec<VideoFrame> codec = AvroCodec.forClass(VideoFrame.class);
+            String id = prefix + "a-0000";
+            List<VideoFrame> frames = frames(null);
+            double frameBytes = frames.stream().mapToDouble(f -> codec.encode(VideoFrame.newBuilder(f).setStreamId(id).build()).length
+                    + id.getBytes(StandardCharsets.UTF_8).length).average().orElse(0);
+            double chunks = super.recordsPerSecond();
+            double fps = framesPerSecond();
+            return (chunks * chunkBytes(prefix) + fps * frameBytes) / (chunks + fps);
         }
     }
 }

@@ -42,7 +42,7 @@ public final class LoadRecorder {
 
     /** One prediction's times, microseconds. */
     record Sample(long windowEndUs, long arrivalUs, long endToEnd, long eventTimeWait, long queue, long inference,
-            long emitToConsumer, long pipeline, long pipelineStrict, int batch) {
+            long emitToConsumer, long pipeline, long pipelineStrict, int batch, String model) {
         long get(String part) {
             return switch (part) {
                 case END_TO_END -> endToEnd;
@@ -147,7 +147,7 @@ public final class LoadRecorder {
         long pipeline = e2e - wait - queue - inference;
         long strict = e2e - wait - Math.min(queue, maxDelayUs) - inference;
         Sample s = new Sample(p.getWindowEndUs(), arrivalUs, e2e, wait, queue, inference,
-                arrivalUs - l.getEmitTimeUs(), pipeline, strict, l.getBatchSize());
+                arrivalUs - l.getEmitTimeUs(), pipeline, strict, l.getBatchSize(), p.getModelName().toString());
         synchronized (this) {
             if (!ids.add(p.getPredictionId().toString())) {
                 duplicates++;
@@ -221,6 +221,17 @@ public final class LoadRecorder {
     }
 
     /** Mean batch size over the predictions whose window ends in {@code [fromUs, toUs)}. */
+    /** The windows whose end is in {@code [fromUs, toUs)}, counted by the model that predicted them (by name). */
+    public synchronized Map<String, Long> byModel(long fromUs, long toUs) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Sample s : samples) {
+            if (in(s, fromUs, toUs)) {
+                out.merge(s.model(), 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
     public synchronized double meanBatch(long fromUs, long toUs) {
         return samples.stream().filter(s -> in(s, fromUs, toUs)).mapToInt(Sample::batch).average().orElse(0);
     }

@@ -76,7 +76,7 @@ final class StreamSources {
         if (streams > active) {
             int k = sources.size();
             String sourcePrefix = prefix + (char) ('a' + k) + "-";
-            PacedProducer p = s.profile.producer(d.bootstrap(), d.inputTopic(), sourcePrefix, streams - active, s.seed + k,
+            PacedProducer p = s.profile.producer(d, sourcePrefix, streams - active, s.seed + k,
                     s.producerProperties);
             Source source = new Source(p, streams - active, sourcePrefix);
             source.startUs = EpochMicros.now();

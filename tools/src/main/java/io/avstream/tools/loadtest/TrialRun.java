@@ -3,6 +3,7 @@ package io.avstream.tools.loadtest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.avstream.tools.cli.PredictionConsumer;
@@ -123,6 +124,12 @@ final class TrialRun {
             Long shedTotal = d.job() == null ? null : JobCounters.count(d.job(), JobCounters.SHED_WINDOWS);
             Long windowsTotal = d.job() == null ? null : JobCounters.count(d.job(), s.profile.windowsCounter());
             TrialTable.print(s.out, s, trial, shedTotal, windowsTotal);
+            Map<String, Long> byModel = recorder.byModel(measuredFrom(), windows.measuredTo(stopUs));
+            if (byModel.size() > 1 || s.modality == Modality.AUDIO_VIDEO) {
+                // which model took the windows: audio-only ones in an audio-visual test mean video missed its windows
+                s.out.printf("measured windows by model: %s%n", byModel.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
+            }
             return trial;
         } finally {
             sources.closeQuietly();

@@ -77,6 +77,22 @@ class AudioLoadProfileTest {
                 .isCloseTo(700.0, within(0.5)); // HdrHistogram keeps 3 significant digits
     }
 
+    @Test
+    void camerasSendTheRecordingsFramesNextToTheirAudioAndMakeTheAudiosWindows() {
+        Configuration c = JobConfig.fromMap(Map.of(JobOptions.BOOTSTRAP_SERVERS.key(), "127.0.0.1:1")).flink();
+        LoadProfile av = LoadProfile.of(Modality.AUDIO_VIDEO, 1.0, c);
+        // 10 chunks and 2 frames a second
+        assertThat(av.recordsPerSecond()).isCloseTo(12.0, within(0.1));
+        assertThat(av.rateText()).isEqualTo("100 ms chunks of 16000 Hz mono s16le + 2 fps 320 x 240 JPEG");
+        // a mean record between an audio chunk (3.2 KB of samples) and a JPEG frame (a few KB)
+        assertThat(av.recordBytes("lt-")).isBetween(3_000.0, 6_000.0);
+        // the audio's windows and waits
+        StreamSources.Source source = new StreamSources.Source(new FixedStart(5_000_000), 1, "lt-a-");
+        assertThat(av.windows(source, 0, 6_015_001, 16_015_001)).isEqualTo(audio(Map.of()).windows(source, 0, 6_015_001, 16_015_001));
+        assertThat(av.closeWait().waitUs(10_045_000, 10_030_000)).isEqualTo(700_000);
+        assertThat(LoadProfile.otherTopics(Modality.AUDIO_VIDEO)).allMatch(LoadProfile::partitionedAsInput);
+    }
+
     /** The start of a producer's streams, all at one time, without Kafka: all that the window count reads. */
     private record FixedStart(long startUs) implements PacedProducer {
         @Override

@@ -34,16 +34,22 @@ class ModalityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"audio+video"})
-    void theOthersAreRefusedAsNotBuiltYet(String name) {
-        assertThatThrownBy(() -> Modality.parse(name))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("modality '" + name + "' is not built yet");
+    @ValueSource(strings = {"audio-video", "audio+video", " Audio-Video "})
+    void camerasAreAudioVideo(String name) {
+        assertThat(Modality.parse(name)).isEqualTo(Modality.AUDIO_VIDEO);
+        assertThat(LoadTest.defaultTargetP99(Modality.AUDIO_VIDEO)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void camerasRunInRealTimeOnly() {
+        assertThatThrownBy(() -> LoadTest.builder().setStreams(4).optModality(Modality.AUDIO_VIDEO).optRate(2).build())
+                .hasMessageContaining("audio-video streams run in real time (rate 1), got 2.0");
     }
 
     @Test
     void unknownNamesListTheKnownOnes() {
-        assertThatThrownBy(() -> Modality.parse("lidar")).hasMessageContaining("unknown modality 'lidar': use mocap, audio or speech");
+        assertThatThrownBy(() -> Modality.parse("lidar"))
+                .hasMessageContaining("unknown modality 'lidar': use mocap, audio, speech or audio-video");
     }
 
     @Test
