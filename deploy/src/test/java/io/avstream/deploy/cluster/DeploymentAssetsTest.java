@@ -330,7 +330,9 @@ class DeploymentAssetsTest {
                 "flink_taskmanager_job_task_operator_avstream_batchSize",
                 "flink_taskmanager_job_task_operator_deadLetters",
                 "flink_taskmanager_job_task_operator_shedWindows",
-                "flink_taskmanager_job_task_operator_lateFrames");
+                "flink_taskmanager_job_task_operator_lateFrames",
+                "flink_taskmanager_job_task_operator_windowsWithVideo",
+                "flink_taskmanager_job_task_operator_streamStateBytes");
         for (String e : exprs) {
             assertThat(e.chars().filter(c -> c == '(').count()).as(e).isEqualTo(e.chars().filter(c -> c == ')').count());
             assertThat(e.chars().filter(c -> c == '{').count()).as(e).isEqualTo(e.chars().filter(c -> c == '}').count());
