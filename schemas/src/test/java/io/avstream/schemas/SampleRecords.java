@@ -139,6 +139,17 @@ final class SampleRecords {
         .build();
   }
 
+  /** An audio-visual window of schema release v5: the inputs its model saw. */
+  static Prediction audioVisualPrediction() {
+    return Prediction.newBuilder(minimalPrediction())
+        .setPredictionId("cam-1/audio-events/" + WINDOW_END_US + "/mavil-av-small@0.1.0")
+        .setStreamId("cam-1")
+        .setTask("audio-events")
+        .setModelName("mavil-av-small")
+        .setInputs(PredictionInputs.AUDIO_AND_VIDEO)
+        .build();
+  }
+
   /** An enrolment by voice (release v4): a clip instead of an embedding. */
   static SpeakerEnrolment voiceEnrolment() {
     return SpeakerEnrolment.newBuilder(speakerEnrolment())
@@ -178,7 +189,7 @@ final class SampleRecords {
   /** One record of every topic type, with the minimal prediction as well. */
   static List<SpecificRecordBase> all() {
     return List.of(mocapFrame(), audioChunk(), videoFrame(), prediction(), minimalPrediction(),
-        audioEventPrediction(), speechPrediction(), speakerEnrolment(), voiceEnrolment(), deadLetter());
+        audioEventPrediction(), speechPrediction(), audioVisualPrediction(), speakerEnrolment(), voiceEnrolment(), deadLetter());
   }
 
   /** Simple names of the records that travel on a topic, i.e. those released as standalone files. */

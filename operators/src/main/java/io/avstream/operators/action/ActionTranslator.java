@@ -19,6 +19,7 @@ import io.avstream.operators.post.Scores;
 import io.avstream.operators.window.MocapWindow;
 import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
+import io.avstream.schemas.PredictionInputs;
 
 /**
  * Between a closed MoCap window and the action model: the model's input tensors for the window
@@ -93,6 +94,7 @@ public final class ActionTranslator implements Translator<MocapWindow, Predictio
                 .setLabels(Scores.topLabels(scores, labels, topK))
                 .setAnnotation(w.annotation)
                 .setLatency(latency)
+                .setInputs(PredictionInputs.MOCAP_ONLY)
                 .build();
     }
 

@@ -15,6 +15,7 @@ import io.avstream.operators.post.PredictionIds;
 import io.avstream.operators.post.Scores;
 import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
+import io.avstream.schemas.PredictionInputs;
 
 /**
  * Between an audio window and the audio-event model: the model input (the window's filterbank frames, padded and
@@ -72,6 +73,7 @@ public final class AudioEventsTranslator implements Translator<AudioWindow, Audi
                 .setTags(Scores.tags(scores, thresholds, labels, ids))
                 .setAnnotation(w.annotation)
                 .setLatency(latency)
+                .setInputs(PredictionInputs.AUDIO_ONLY)
                 .build();
         out.columnProbs = probs;
         out.columns = real;

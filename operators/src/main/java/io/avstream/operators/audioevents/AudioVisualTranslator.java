@@ -10,6 +10,7 @@ import io.avstream.operators.inference.Translator;
 import io.avstream.operators.inference.TranslatorFactory;
 import io.avstream.operators.inference.TranslatorSettings;
 import io.avstream.operators.video.VideoInput;
+import io.avstream.schemas.PredictionInputs;
 
 /**
  * Between an audio window with its video frames and the audio-visual event model: the audio input as the
@@ -43,7 +44,9 @@ public final class AudioVisualTranslator implements Translator<AudioVisualWindow
 
     @Override
     public AudioResult result(AudioVisualWindow w, InferenceResult r) {
-        return audio.result(w, r);
+        AudioResult out = audio.result(w, r);
+        out.prediction.setInputs(PredictionInputs.AUDIO_AND_VIDEO);
+        return out;
     }
 
     /** The package's audio side: classes, thresholds, event tracker. */

@@ -17,6 +17,7 @@ import io.avstream.operators.post.Latencies;
 import io.avstream.operators.post.PredictionIds;
 import io.avstream.operators.post.Scores;
 import io.avstream.schemas.Prediction;
+import io.avstream.schemas.PredictionInputs;
 import io.avstream.schemas.SpeechDetail;
 import io.avstream.schemas.Word;
 
@@ -112,6 +113,7 @@ public final class SpeechTranslator implements Translator<SpeechSegment, SpeechR
                 .setSpeech(new SpeechDetail(!s.interim, s.speechStartUs, s.speechEndUs, words, null))
                 .setLatency(Latencies.of(s.lastCaptureUs, s.lastKafkaUs, s.closedAtUs, r.inferenceStartMicros(),
                         r.inferenceEndMicros(), r.batchSize(), r.queueNanos() / 1000L))
+                .setInputs(PredictionInputs.AUDIO_ONLY)
                 .build();
         out.embedding = embedding;
         return out;

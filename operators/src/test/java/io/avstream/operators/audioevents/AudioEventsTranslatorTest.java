@@ -70,6 +70,7 @@ class AudioEventsTranslatorTest {
         AudioResult r = t.result(w, new InferenceResult(out, 1, 0, 10, 20));
         Prediction p = r.prediction;
         assertThat(p.getTask()).isEqualTo("audio-events");
+        assertThat(p.getInputs()).containsExactly("audio");
         assertThat(p.getLabels()).hasSize(3);
         assertThat(p.getLabels().get(0).getId()).startsWith("/m/");
         assertThat(p.getPredictionId()).isEqualTo("cam-1/audio-events/" + w.endUs + "/tiny-audio-events@0.1.0");

@@ -96,6 +96,7 @@ class AudioVisualTranslatorTest {
         Prediction p = r.prediction;
         assertThat(p.getTask()).isEqualTo(AudioEventsTranslator.TASK);
         assertThat(p.getModelName()).isEqualTo("mavil-av-small");
+        assertThat(p.getInputs()).containsExactly("audio", "video");
         assertThat(p.getLabels()).hasSize(3);
         assertThat(r.columns).isEqualTo(64);
         assertThat(r.classes).isEqualTo(13);

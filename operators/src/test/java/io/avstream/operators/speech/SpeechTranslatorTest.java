@@ -57,6 +57,7 @@ class SpeechTranslatorTest {
                 int frames = SpeechModel.ctcFrames(expected.length / 80);
                 String decoded = t.transcript(golden("ctc_logits_" + i + ".f32"), frames).text();
                 assertThat(p.getText()).isEqualTo(decoded);
+                assertThat(p.getInputs()).containsExactly("audio");
                 assertThat(p.getText()).isNotBlank();
                 assertThat(String.join(" ", p.getSpeech().getWords().stream().map(Word::getText).toList()))
                         .isEqualTo(p.getText());

@@ -229,8 +229,12 @@ class AudioVisualPipelineITCase {
                     for (int i = 0; i < x.getLabels().size(); i++) {
                         worst = Math.max(worst, Math.abs(a.getLabels().get(i).getScore() - x.getLabels().get(i).getScore()));
                     }
+                    assertThat(a.getInputs()).isEqualTo(x.getInputs());
                     if (a.getEvent() == null) {
-                        models.append(a.getModelName().equals(av.manifest().name()) ? 'V' : 'a');
+                        boolean fused = a.getModelName().equals(av.manifest().name());
+                        // the prediction says which inputs its model saw
+                        assertThat(a.getInputs()).as(a.getPredictionId()).isEqualTo(fused ? List.of("audio", "video") : List.of("audio"));
+                        models.append(fused ? 'V' : 'a');
                     } else {
                         detected.add(new KnownEvents.Event(a.getEvent().getLabel().getIndex(), a.getEvent().getLabel().getName(),
                                 (a.getEvent().getOnsetUs() - t0) / 1e6, (a.getEvent().getOffsetUs() - t0) / 1e6));

@@ -125,6 +125,7 @@ class MocapPipelineITCase {
         for (Prediction p : predictions) {
             assertThat(p.getTask()).isEqualTo("action");
             assertThat(p.getModelName()).isEqualTo("stmt-small");
+            assertThat(p.getInputs()).containsExactly("mocap");
             assertThat(p.getWindowEndUs() - p.getWindowStartUs()).isEqualTo(2_000_000L);
             assertThat(p.getLabels()).hasSize(3);
             List<Float> scores = p.getLabels().stream().map(Label::getScore).toList();
