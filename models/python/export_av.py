@@ -189,6 +189,42 @@ def main(argv=None) -> int:
     with open(os.path.join(args.data, "summary.json")) as f:
         data = json.load(f)
     training = {k: v for k, v in metrics["training"].items() if k != "log"}
+    audio_training = {k: v for k, v in audio["training"].items() if k != "log"}
+    if training.get("finetune_audio", 0) > 0:
+        # the GPU recipe: sources rendered once, the training clips made and both models trained on a GPU machine,
+        # then calibrated and tested here
+        encoder_note = (f"audio encoder: mavil-audio-small's, fine-tuned with the rest at {training['finetune_audio']} "
+                        "times the learning rate (SpecAugment);")
+        data_command = ("/usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train, then "
+                        f"--banks BANKS.npz --splits train --train {training['train_clips']} --workers 16 --out DATA, and "
+                        "--splits val,test --out DATA (from models/python)")
+        train = (f"--data DATA --device cuda --epochs {training['epochs']} --batch {training['batch']} "
+                 f"--lr {training['lr']} --finetune-audio {training['finetune_audio']} --seed {training['seed']} "
+                 "--train-only --max-minutes 4")
+        commands = [
+            "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train)",
+            "(cd models/python && python3 -m avstream_models.av_data --banks BANKS.npz --splits train "
+            f"--train {training['train_clips']} --workers 16 --out DATA)   # on the GPU machine",
+            "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --splits val,test --out DATA)",
+            f"python3 models/python/train_av.py {train} --cache-video --out OUT   # on the GPU machine",
+            f"python3 models/python/train_av.py {train} --model audio --out OUT_AUDIO   # on the GPU machine",
+            f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --init OUT/model.pt --epochs 0 "
+            f"--finetune-audio {training['finetune_audio']}",
+            f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
+            f"--init OUT_AUDIO/model.pt --epochs 0 --finetune-audio {audio_training['finetune_audio']}",
+            "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
+            f"--audio-metrics OUT_AUDIO/metrics.json --data DATA --version {args.version}"]
+    else:
+        encoder_note = "audio encoder: mavil-audio-small's, frozen;"
+        data_command = "/usr/bin/python3 -m avstream_models.av_data --out DATA (from models/python)"
+        commands = [
+            "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --out DATA)",
+            f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --epochs {training['epochs']} "
+            f"--lr {training['lr']} --seed {training['seed']}",
+            f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
+            f"--epochs {audio_training['epochs']} --lr {audio_training['lr']} --seed {audio_training['seed']}",
+            "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
+            "--audio-metrics OUT_AUDIO/metrics.json --data DATA"]
     manifest = write_package(
         model, args.package_dir, args.version,
         ("MAViL's fine-tuned audio-visual classifier (audio ViT, video ViT over 2 x 32 x 32 tubelets, a fusion block "
@@ -196,7 +232,7 @@ def main(argv=None) -> int:
          f"small CPU-sized configuration, tagging the {len(NAMES)} AudioSet classes of mavil-audio-small with per-column "
          "(160 ms) outputs."),
         {"kind": "synthetic-trained",
-         "note": ("audio encoder: mavil-audio-small's, frozen; video encoder, fusion and head trained on the project's "
+         "note": (f"{encoder_note} video encoder, fusion and head trained on the project's "
                   "audio-visual clips (models/python/avstream_models/av_data.py: audio-event clips with the sources "
                   "drawn as they sound, some sounding 30-45 dB down) with models/python/train_av.py; held-out "
                   f"sources: test mAP {metrics['test_map']:.3f} (audio-only model of the same size and recipe: "
@@ -206,18 +242,10 @@ def main(argv=None) -> int:
         post,
         {"licence": LICENCE,
          "script": "models/python/train_av.py", "seed": training["seed"], "training": training,
-         "data": {"command": "/usr/bin/python3 -m avstream_models.av_data --out DATA (from models/python)",
-                  "seed": data["seed"], "splits": data["splits"]},
+         "data": {"command": data_command, "seed": data["seed"], "splits": data["splits"]},
          "metrics": {k: metrics[k] for k in keys},
          "audio_only_metrics": {k: audio[k] for k in keys},
-         "commands": [
-             "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --out DATA)",
-             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --epochs {training['epochs']} "
-             f"--lr {training['lr']} --seed {training['seed']}",
-             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
-             f"--epochs {audio['training']['epochs']} --lr {audio['training']['lr']} --seed {audio['training']['seed']}",
-             "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
-             "--audio-metrics OUT_AUDIO/metrics.json --data DATA"],
+         "commands": commands,
          "metrics_note": ("metrics on the test split (held-out voices, melodies, seeds and pictures); thresholds "
                           "calibrated on the validation split; test_faint_only_map: per class, the clips where it "
                           "is absent or made only by faint events"),

@@ -96,7 +96,7 @@ def audio_tokens(model, fb, batch: int = 32) -> torch.Tensor:
         for s in range(0, len(fb), batch):
             out.append(model.encode_audio(tae.batch_input(fb, np.arange(s, min(len(fb), s + batch)))).half().cpu())
     return torch.cat(out)
-from avstream_models.video_golden import preprocess  # noqa: E402
+from avstream_models.video_golden import MEAN, STD, preprocess  # noqa: E402
 
 
 def video_input(video, idx) -> torch.Tensor:
@@ -108,24 +108,61 @@ def video_input(video, idx) -> torch.Tensor:
     return torch.stack(clips).to(tae.DEVICE)
 
 
-class Runner:
-    """One model kind's forward over clip indices, from the cached audio tokens: audio-visual or audio-only."""
+def decoded_frames(video, n: int, threads: int = 8) -> torch.Tensor:
+    """[n, 8, H, W, 3] uint8: the first n clips' frames decoded (in threads: the decoder releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(threads) as pool:
+        clips = list(pool.map(lambda i: np.stack([av_data.decode_jpeg(j) for j in av_data.clip_jpegs(video, i)]), range(n)))
+    return torch.from_numpy(np.stack(clips))
 
-    def __init__(self, kind: str, model, tokens, video):
+
+def preprocess_batch(frames: torch.Tensor) -> torch.Tensor:
+    """[B, 3, 8, 224, 224] from [B, 8, H, W, 3] uint8 (on any device): video_golden.preprocess of every frame."""
+    b, t, h, w, _ = frames.shape
+    x = frames.reshape(b * t, h, w, 3).permute(0, 3, 1, 2).float() / 255.0
+    x = F.interpolate(x, size=(224, 224), mode="bilinear", align_corners=False, antialias=False)
+    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
+    x = (x - mean) / std
+    return x.reshape(b, t, 3, 224, 224).permute(0, 2, 1, 3, 4)
+
+
+class Runner:
+    """One model kind's forward over clip indices: audio-visual or audio-only; from the cached audio tokens (frozen
+    encoder), or from the filterbanks through the model's own encoder (``fbank`` given: fine-tuned encoder, SpecAugment
+    with ``gen`` while training); the video decoded per batch, or from ``video_cache`` ([N, 3, 8, 224, 224])."""
+
+    def __init__(self, kind: str, model, tokens, video, fbank=None, video_cache=None, gen=None):
         self.kind, self.model, self.tokens, self.video = kind, model, tokens, video
+        self.fbank, self.video_cache, self.gen = fbank, video_cache, gen
 
     def __call__(self, idx):
-        x = self.tokens[torch.from_numpy(np.asarray(idx))].float().to(tae.DEVICE)
-        return self.model.fuse(x, video_input(self.video, idx) if self.kind == "av" else None)
+        if self.fbank is not None:
+            fb = self.fbank[torch.from_numpy(np.asarray(idx)).to(self.fbank.device)].float().to(tae.DEVICE)
+            x = tae.normalise(fb).unsqueeze(1)
+            if self.gen is not None and self.model.training:
+                x = tae.spec_augment(x, self.gen)
+            x = self.model.encode_audio(x)
+        else:
+            x = self.tokens[torch.from_numpy(np.asarray(idx))].float().to(tae.DEVICE)
+        if self.kind != "av":
+            return self.model.fuse(x, None)
+        if self.video_cache is not None:
+            v = preprocess_batch(self.video_cache[torch.from_numpy(np.asarray(idx)).to(self.video_cache.device)]
+                                 .to(tae.DEVICE))
+        else:
+            v = video_input(self.video, idx)
+        return self.model.fuse(x, v)
 
 
-def predict(kind, model, tokens, video, batch: int = 16):
+def predict(kind, model, tokens, video, batch: int = 16, fbank=None):
     model.eval()
-    run = Runner(kind, model, tokens, video)
+    run = Runner(kind, model, tokens, video, fbank=fbank)
     clips, frames = [], []
+    count = len(fbank) if fbank is not None else len(tokens)
     with torch.no_grad():
-        for s in range(0, len(tokens), batch):
-            logits, frame_logits = run(np.arange(s, min(len(tokens), s + batch)))
+        for s in range(0, count, batch):
+            logits, frame_logits = run(np.arange(s, min(count, s + batch)))
             clips.append(torch.sigmoid(logits).cpu().numpy())
             frames.append(torch.sigmoid(frame_logits).cpu().numpy())
     return np.concatenate(clips), np.concatenate(frames)
@@ -142,6 +179,12 @@ def faint_map(probs, clip_y, faint_y):
     return float(np.mean(aps)) if aps else float("nan")
 
 
+def encoder_parameters(model):
+    """The audio encoder's parameters (of the audio-visual model, or of the one an AudioOnly wraps)."""
+    av = model.av if isinstance(model, AudioOnly) else model
+    return [p for n, p in av.named_parameters() if is_encoder(n)]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True)
@@ -154,28 +197,49 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="use only this many training clips (quick runs)")
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
-    ap.add_argument("--max-minutes", type=float, default=0, help="stop starting epochs after this long")
+    ap.add_argument("--max-minutes", type=float, default=0,
+                    help="train only as many epochs as fit in this long (from the first epoch's time)")
     ap.add_argument("--audio-package", default=AUDIO_PACKAGE, help="the audio-event package whose encoder is used")
     ap.add_argument("--init", help="start from these weights (a model.pt); with --epochs 0, only calibrate and test")
+    ap.add_argument("--finetune-audio", type=float, default=0.0, metavar="SCALE",
+                    help="also train the audio encoder, at SCALE times the learning rate, from the filterbanks "
+                         "(with SpecAugment); 0: frozen, from its cached tokens")
+    ap.add_argument("--train-only", action="store_true",
+                    help="only the train split is in --data: train for --epochs, save the last weights, no "
+                         "calibration or test (run again with --init and --epochs 0 where val and test are)")
+    ap.add_argument("--cache-video", action="store_true",
+                    help="decode every training clip's frames once and keep them on the device, resized and "
+                         "normalised there per batch (GPU runs)")
     args = ap.parse_args(argv)
     tae.DEVICE = torch.device(args.device)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
+    finetune = args.finetune_audio > 0
     data = {}
-    for split in ("train", "val", "test"):
+    splits = ("train",) if args.train_only else ("val", "test") if args.epochs == 0 else ("train", "val", "test")
+    for split in splits:
         fb, clip, frames, events = tae.load(args.data, split)
         events = [[e[:3] for e in clip_events] for clip_events in events]    # kind, onset, offset (faint, hidden)
         data[split] = (fb, clip, frames, events, av_data.load_video(args.data, split),
                        np.load(os.path.join(args.data, f"{split}_faint.npy")))
-    train_fb, train_clip, train_frames, _, train_video, _ = data["train"]
+    train_fb, train_clip, train_frames, _, train_video, _ = data.get("train", (np.zeros((0,)),) + (None,) * 5)
     n = len(train_fb) if not args.limit else min(args.limit, len(train_fb))
     model = build(args.model, args.audio_package).to(tae.DEVICE)
+    if finetune:
+        for p in encoder_parameters(model):
+            p.requires_grad_(True)
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location=tae.DEVICE))
     t0 = time.time()
-    tokens = {}
-    for split in data:    # cached next to the data, by the audio package's digest: both model kinds share them
+    tokens, fbanks = {}, {}
+    for split in data:
+        if finetune:    # the filterbanks themselves, float16 (on the device for the training clips)
+            fbanks[split] = torch.from_numpy(np.array(data[split][0]))
+            if split == "train" and args.device != "cpu":
+                fbanks[split] = fbanks[split].to(tae.DEVICE)
+            continue
+        # cached next to the data, by the audio package's digest: both model kinds share them
         cache = os.path.join(args.data, f"{split}_tokens_{sha256(args.audio_package)[:12]}.pt")
         if os.path.exists(cache):
             tokens[split] = torch.load(cache)
@@ -183,21 +247,38 @@ def main(argv=None) -> int:
             tokens[split] = audio_tokens(model, data[split][0])
             torch.save(tokens[split], cache + ".part")
             os.replace(cache + ".part", cache)
-    print(f"audio tokens of {sum(len(t) for t in tokens.values())} clips in {time.time() - t0:.0f} s", flush=True)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
-    steps = max(1, args.epochs * math.ceil(n / args.batch))
-    warm = max(1, steps // 20)
+    if tokens:
+        print(f"audio tokens of {sum(len(t) for t in tokens.values())} clips in {time.time() - t0:.0f} s", flush=True)
+    video_cache = None
+    if args.cache_video and args.model == "av" and n:
+        t0 = time.time()
+        video_cache = decoded_frames(train_video, n).to(tae.DEVICE)
+        print(f"frames of {n} clips decoded in {time.time() - t0:.0f} s", flush=True)
+    encoder = {id(p) for p in encoder_parameters(model)}
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    groups = [{"params": [p for p in trainable if id(p) not in encoder], "lr": args.lr}]
+    if finetune:
+        groups.append({"params": [p for p in trainable if id(p) in encoder], "lr": args.lr * args.finetune_audio})
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.05)
+    per_epoch = math.ceil(n / args.batch)
+    plan = {"epochs": args.epochs, "steps": max(1, args.epochs * per_epoch)}
+    warm = max(1, plan["steps"] // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / steps))))
+        opt, lambda s: min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / plan["steps"]))))
     gen = torch.Generator().manual_seed(args.seed)
-    run = Runner(args.model, model, tokens["train"], train_video)
+    run = Runner(args.model, model, tokens.get("train"), train_video, fbank=fbanks.get("train"), video_cache=video_cache,
+                 gen=gen if finetune else None)
+
+    def evaluate(split):
+        return predict(args.model, model, tokens.get(split), data[split][4], fbank=fbanks.get(split))
+
     best_map, best_state, log = -1.0, None, []
     started = time.time()
     if args.epochs == 0:
-        best_map, _ = ev.mean_average_precision(predict(args.model, model, tokens["val"], data["val"][4])[0], data["val"][1])
+        best_map, _ = ev.mean_average_precision(evaluate("val")[0], data["val"][1])
         best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     for epoch in range(args.epochs):
-        if args.max_minutes and time.time() - started > args.max_minutes * 60:
+        if epoch >= plan["epochs"]:
             break
         model.train()
         order = torch.randperm(n, generator=gen).numpy()
@@ -215,21 +296,44 @@ def main(argv=None) -> int:
             opt.step()
             sched.step()
             total += float(loss) * len(idx)
-        val = data["val"]
-        val_probs, _ = predict(args.model, model, tokens["val"], val[4])
-        val_map, _ = ev.mean_average_precision(val_probs, val[1])
-        log.append({"epoch": epoch + 1, "loss": total / n, "val_map": val_map, "seconds": time.time() - t0})
+        entry = {"epoch": epoch + 1, "loss": total / n, "seconds": time.time() - t0}
+        if args.max_minutes and epoch == 0:
+            # as many epochs as fit in the time given, the learning-rate schedule planned over them
+            fit = max(1, int(args.max_minutes * 60 // max(1e-3, time.time() - started)))
+            if fit < plan["epochs"]:
+                plan.update(epochs=fit, steps=fit * per_epoch)
+                print(f"{fit} epochs fit in {args.max_minutes} min: the schedule is planned over them", flush=True)
+        if args.train_only:
+            log.append(entry)
+            print(json.dumps(log[-1]), flush=True)
+            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+            continue
+        val_probs, _ = evaluate("val")
+        val_map, _ = ev.mean_average_precision(val_probs, data["val"][1])
+        entry["val_map"] = val_map
+        log.append(entry)
         print(json.dumps(log[-1]), flush=True)
         if val_map > best_map:
             best_map = val_map
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
             torch.save(best_state, os.path.join(args.out, "model.pt"))
+    training = {"epochs": len(log), "batch": args.batch, "lr": args.lr, "seed": args.seed, "train_clips": n,
+                "finetune_audio": args.finetune_audio, "device": args.device, "log": log}
+    trained = os.path.join(os.path.dirname(os.path.abspath(args.init)), "training.json") if args.init else ""
+    if args.epochs == 0 and os.path.exists(trained):
+        with open(trained) as f:    # the --train-only run that made the weights: its recipe and log
+            training = {**json.load(f)["training"], "calibrated_and_tested_on": args.device}
+    if args.train_only:
+        torch.save(best_state, os.path.join(args.out, "model.pt"))
+        with open(os.path.join(args.out, "training.json"), "w") as f:
+            json.dump({"model": args.model, "training": training}, f, indent=1)
+        return 0
     model.load_state_dict({k: v.to(tae.DEVICE) for k, v in best_state.items()})
-    val_fb, val_clip, _, val_events, val_video, _ = data["val"]
-    val_probs, val_frame_probs = predict(args.model, model, tokens["val"], val_video)
+    _, val_clip, _, val_events, _, _ = data["val"]
+    val_probs, val_frame_probs = evaluate("val")
     clip_thr, enter, exit_ = tae.calibrate(val_probs, val_clip, val_frame_probs, val_events)
-    test_fb, test_clip, _, test_events, test_video, test_faint = data["test"]
-    test_probs, test_frame_probs = predict(args.model, model, tokens["test"], test_video)
+    _, test_clip, _, test_events, _, test_faint = data["test"]
+    test_probs, test_frame_probs = evaluate("test")
     test_map, test_aps = ev.mean_average_precision(test_probs, test_clip)
     test_events_pr = ev.precision_recall(tae.event_counts(test_frame_probs, test_events, enter, exit_))
     metrics = {
@@ -241,10 +345,10 @@ def main(argv=None) -> int:
                        "min_duration_seconds": tae.MIN_DURATION, "merge_gap_seconds": tae.MERGE_GAP},
         "thresholds": {"clip": dict(zip(NAMES, clip_thr)), "enter": dict(zip(NAMES, enter)),
                        "exit": dict(zip(NAMES, exit_))},
-        "training": {"epochs": len(log), "batch": args.batch, "lr": args.lr, "seed": args.seed,
-                     "train_clips": n, "log": log},
+        "training": training,
     }
     np.save(os.path.join(args.out, "test_probs.npy"), test_probs)
+    np.save(os.path.join(args.out, "test_frame_probs.npy"), test_frame_probs)
     with open(os.path.join(args.out, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=1)
     print(json.dumps({k: metrics[k] for k in ("model", "val_map", "test_map", "test_faint_only_map", "test_events")},

@@ -238,33 +238,80 @@ def clip_frames(rng: np.random.Generator, clip: Clip, sightings: List[Sighting],
     return out
 
 
-def write_splits(out: str, seed: int, bank: int, counts: Dict[str, int]) -> dict:
+_BANKS: Dict[str, List[np.ndarray]] = {}
+
+
+def _make_clip(job: Tuple[int, int]):
+    """Clip ``i`` of the split seeded ``s`` from the banks in _BANKS: its own generator, so that clips do not depend
+    on how they are shared among processes."""
     from avstream_models import audio_features  # torch/torchaudio only here
+    s, i = job
+    rng = np.random.default_rng([s, 77, i])
+    clip, sightings, faint = mix_av_clip(rng, _BANKS)
+    feats = audio_features.fbank_1024(clip.audio).numpy().astype(np.float16)
+    clip_y, frame_y = clip_targets(clip)
+    loud = {c for e, f in zip(clip.events, faint) if not f for c in e.classes()}
+    faint_y = np.zeros(len(NAMES), dtype=np.float32)
+    for e, f in zip(clip.events, faint):
+        for c in e.classes():
+            if f and c not in loud:
+                faint_y[INDEX[c]] = 1    # clip classes that only a faint event makes (the ones the picture must find)
+    jpegs = clip_frames(rng, clip, sightings, new_scene(rng))
+    events = [[e.kind, round(e.onset, 4), round(e.offset, 4), int(f), int(sg.hidden)]
+              for e, f, sg in zip(clip.events, faint, sightings)]
+    return feats, clip_y, frame_y, faint_y, jpegs, events
+
+
+SPLITS = (("train", False, 0), ("val", True, 1000), ("test", True, 2000))
+
+
+def split_banks(seed: int, bank: int, split: str, saved: Optional[str] = None) -> Dict[str, List[np.ndarray]]:
+    """The source renderings of a split: rendered (fluidsynth, espeak-ng, flite, sox), or read from ``saved``
+    (written by --save-banks) where the split is in it."""
+    held_out, offset = {n: (h, o) for n, h, o in SPLITS}[split]
+    if saved:
+        with np.load(saved) as z:
+            if f"{split}/speech" in z:
+                return {k: [z[f"{split}/{k}"][int(a):int(b)].astype(np.float32) / 32767.0
+                            for a, b in zip(z[f"{split}/{k}.offsets"][:-1], z[f"{split}/{k}.offsets"][1:])]
+                        for k in KINDS}
+    return {k: source_bank(k, bank, seed + offset, held_out) for k in KINDS}
+
+
+def save_banks(path: str, seed: int, bank: int, splits: List[str]) -> None:
+    """Renders the splits' source banks once and keeps them as 16-bit samples, for a machine without the renderers."""
+    arrays = {}
+    for split in splits:
+        for k, xs in split_banks(seed, bank, split).items():
+            arrays[f"{split}/{k}"] = np.concatenate([np.round(np.clip(x, -1, 1) * 32767).astype(np.int16) for x in xs])
+            arrays[f"{split}/{k}.offsets"] = np.cumsum([0] + [len(x) for x in xs]).astype(np.int64)
+    np.savez_compressed(path, **arrays)
+
+
+def write_splits(out: str, seed: int, bank: int, counts: Dict[str, int], workers: int = 1,
+                 banks: Optional[str] = None) -> dict:
+    """Writes the splits named in ``counts`` (clip counts) to ``out``, clips made by ``workers`` processes."""
+    import multiprocessing
+    global _BANKS
     os.makedirs(out, exist_ok=True)
     summary = {"seed": seed, "labels": LABELS, "splits": {}}
-    for split, held_out, s in (("train", False, seed), ("val", True, seed + 1000), ("test", True, seed + 2000)):
-        count = counts[split]
-        banks = {k: source_bank(k, bank, s, held_out) for k in KINDS}
-        rng = np.random.default_rng([s, 77])
-        feats = np.zeros((count, 1024, 128), dtype=np.float16)
-        clip_y = np.zeros((count, len(NAMES)), dtype=np.float32)
-        frame_y = np.zeros((count, 64, len(NAMES)), dtype=np.float32)
-        # clip classes that only a faint event makes (the ones the picture must find)
-        faint_y = np.zeros((count, len(NAMES)), dtype=np.float32)
-        jpegs: List[bytes] = []
-        events = []
-        for i in range(count):
-            clip, sightings, faint = mix_av_clip(rng, banks)
-            feats[i] = audio_features.fbank_1024(clip.audio).numpy().astype(np.float16)
-            clip_y[i], frame_y[i] = clip_targets(clip)
-            loud = {c for e, f in zip(clip.events, faint) if not f for c in e.classes()}
-            for e, f in zip(clip.events, faint):
-                for c in e.classes():
-                    if f and c not in loud:
-                        faint_y[i, INDEX[c]] = 1
-            jpegs.extend(clip_frames(rng, clip, sightings, new_scene(rng)))
-            events.append([[e.kind, round(e.onset, 4), round(e.offset, 4), int(f), int(sg.hidden)]
-                           for e, f, sg in zip(clip.events, faint, sightings)])
+    for split, held_out, offset in SPLITS:
+        if split not in counts:
+            continue
+        count, s = counts[split], seed + offset
+        _BANKS = split_banks(seed, bank, split, banks)
+        jobs = [(s, i) for i in range(count)]
+        if workers > 1:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                made = pool.map(_make_clip, jobs, chunksize=16)
+        else:
+            made = [_make_clip(j) for j in jobs]
+        feats = np.stack([m[0] for m in made])
+        clip_y = np.stack([m[1] for m in made])
+        frame_y = np.stack([m[2] for m in made])
+        faint_y = np.stack([m[3] for m in made])
+        jpegs: List[bytes] = [j for m in made for j in m[4]]
+        events = [m[5] for m in made]
         offsets = np.cumsum([0] + [len(j) for j in jpegs]).astype(np.int64)
         np.save(os.path.join(out, f"{split}_fbank.npy"), feats)
         np.save(os.path.join(out, f"{split}_clip.npy"), clip_y)
@@ -279,7 +326,11 @@ def write_splits(out: str, seed: int, bank: int, counts: Dict[str, int]) -> dict
                                     "faint_only_positives": int(faint_y.sum()),
                                     "sha256": fingerprint([feats, clip_y, frame_y, offsets])}
         print(f"{split}: {count} clips, {int(faint_y.sum())} faint-only labels", flush=True)
-    with open(os.path.join(out, "summary.json"), "w") as f:
+    path = os.path.join(out, "summary.json")
+    if os.path.exists(path):    # splits written before, by another run
+        with open(path) as f:
+            summary["splits"] = {**json.load(f)["splits"], **summary["splits"]}
+    with open(path, "w") as f:
         json.dump(summary, f, indent=1)
     return summary
 
@@ -368,15 +419,24 @@ def main(argv=None) -> int:
     ap.add_argument("--val", type=int, default=400)
     ap.add_argument("--test", type=int, default=400)
     ap.add_argument("--media", help="write one media file (.mkv) of a scene with known events instead")
+    ap.add_argument("--splits", default="train,val,test", help="the splits to write")
+    ap.add_argument("--workers", type=int, default=1, help="processes making clips (the clips do not depend on it)")
+    ap.add_argument("--save-banks", help="only render the splits' sources and save them to this .npz")
+    ap.add_argument("--banks", help="read the splits' sources from this .npz (--save-banks) instead of rendering them")
     args = ap.parse_args(argv)
+    splits = [x for x in args.splits.split(",") if x]
     if args.media:
         desc = write_media(args.media, args.seed)
         print(f"{desc['seconds']:.1f} s, {len(desc['events'])} events ({sum(e['faint'] for e in desc['events'])} faint) "
               f"in {args.media}")
         return 0
-    if not args.out:
-        ap.error("--out or --media is needed")
-    write_splits(args.out, args.seed, args.bank, {"train": args.train, "val": args.val, "test": args.test})
+    if not args.out and not args.save_banks:
+        ap.error("--out, --save-banks or --media is needed")
+    if args.save_banks:
+        save_banks(args.save_banks, args.seed, args.bank, splits)
+        return 0
+    counts = {"train": args.train, "val": args.val, "test": args.test}
+    write_splits(args.out, args.seed, args.bank, {k: counts[k] for k in splits}, args.workers, args.banks)
     return 0
 
 
