@@ -106,7 +106,8 @@ def write_package(model: mavil_av.AudioVisualMAViL, out_dir: str, version: str, 
             "config": {"num_classes": a.num_classes, "embed_dim": a.embed_dim, "depth": a.depth,
                        "video_depth": len(model.blocks_v), "fusion_depth": cfg.fusion_depth,
                        "num_heads": a.num_heads, "mlp_ratio": a.mlp_ratio, "frames": a.frames, "mel_bins": a.mel_bins,
-                       "patch": a.patch, "video_frames": cfg.frames, "image": cfg.image, "tubelet": list(cfg.tubelet)},
+                       "patch": a.patch, "video_frames": cfg.frames, "image": cfg.image, "tubelet": list(cfg.tubelet),
+                       **({"temporal_kernel": cfg.temporal_kernel} if cfg.temporal_kernel else {})},
             "parameters": mavil.count_parameters(model, trainable_only=False),
             "audioset_indices": [i for i, _, _ in labels]}, **provenance),
         "sha256": {f: sha256(os.path.join(out_dir, f)) for f in ("model.onnx", "labels.txt", "label_ids.txt")},
@@ -181,8 +182,12 @@ def main(argv=None) -> int:
         metrics = json.load(f)
     with open(args.audio_metrics) as f:
         audio = json.load(f)
-    model = mavil_av.AudioVisualMAViL(mavil_av.small_config(len(NAMES)))
-    model.load_state_dict(torch.load(args.state, map_location="cpu"))
+    state = torch.load(args.state, map_location="cpu")
+    cfg = mavil_av.small_config(len(NAMES))
+    if "temporal_av.dw.weight" in state:    # trained with --temporal-kernel
+        cfg.temporal_kernel = int(state["temporal_av.dw.weight"].shape[-1])
+    model = mavil_av.AudioVisualMAViL(cfg)
+    model.load_state_dict(state)
     model.eval()
     post = postprocessing(metrics)
     keys = ("val_map", "test_map", "test_faint_only_map", "test_ap", "test_events")
@@ -198,8 +203,11 @@ def main(argv=None) -> int:
         data_command = ("/usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train, then "
                         f"--banks BANKS.npz --splits train --train {training['train_clips']} --workers 16 --out DATA, and "
                         "--splits val,test --out DATA (from models/python)")
+        head = ""
+        if training.get("temporal_kernel"):
+            head = f" --temporal-kernel {training['temporal_kernel']} --frame-weight {training.get('frame_weight', 1.0)}"
         train = (f"--data DATA --device cuda --epochs {training['epochs']} --batch {training['batch']} "
-                 f"--lr {training['lr']} --finetune-audio {training['finetune_audio']} --seed {training['seed']} "
+                 f"--lr {training['lr']} --finetune-audio {training['finetune_audio']}{head} --seed {training['seed']} "
                  "--train-only --max-minutes 4")
         commands = [
             "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train)",
@@ -209,9 +217,10 @@ def main(argv=None) -> int:
             f"python3 models/python/train_av.py {train} --cache-video --out OUT   # on the GPU machine",
             f"python3 models/python/train_av.py {train} --model audio --out OUT_AUDIO   # on the GPU machine",
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --init OUT/model.pt --epochs 0 "
-            f"--finetune-audio {training['finetune_audio']}",
+            f"--finetune-audio {training['finetune_audio']}{head.split(' --frame-weight')[0]}",
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
-            f"--init OUT_AUDIO/model.pt --epochs 0 --finetune-audio {audio_training['finetune_audio']}",
+            f"--init OUT_AUDIO/model.pt --epochs 0 --finetune-audio {audio_training['finetune_audio']}"
+            f"{head.split(' --frame-weight')[0]}",
             "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
             f"--audio-metrics OUT_AUDIO/metrics.json --data DATA --version {args.version}"]
     else:
@@ -230,7 +239,8 @@ def main(argv=None) -> int:
         ("MAViL's fine-tuned audio-visual classifier (audio ViT, video ViT over 2 x 32 x 32 tubelets, a fusion block "
          "over both token sequences, the head on the mean audio and mean video tokens; official parameter names) in a "
          f"small CPU-sized configuration, tagging the {len(NAMES)} AudioSet classes of mavil-audio-small with per-column "
-         "(160 ms) outputs."),
+         "(160 ms) outputs" + (f" (through a temporal layer over {cfg.temporal_kernel} columns)"
+                               if cfg.temporal_kernel else "") + "."),
         {"kind": "synthetic-trained",
          "note": (f"{encoder_note} video encoder, fusion and head trained on the project's "
                   "audio-visual clips (models/python/avstream_models/av_data.py: audio-event clips with the sources "

@@ -116,6 +116,25 @@ class SmallForwardTest(unittest.TestCase):
         self.assertEqual(len(m.blocks_av), 1)
         self.assertEqual(list(m.pos_embed_v.shape), [1, 197, cfg.audio.embed_dim])
 
+    def test_the_temporal_layer_starts_as_the_identity_and_sees_its_neighbours(self):
+        torch.manual_seed(2)
+        layer = mavil_av.Temporal(8, 9)
+        x = torch.randn(2, 64, 8)
+        self.assertLess(float((layer(x) - x).abs().max()), 1e-7)
+        torch.nn.init.normal_(layer.pw.weight)
+        y = layer(x)
+        x2 = x.clone()
+        x2[:, 30] += 1.0
+        changed = (layer(x2) - y).abs().amax(dim=(0, 2)) > 1e-6
+        # a column moves the 4 columns on each side of it, and no other
+        self.assertEqual(changed.nonzero().flatten().tolist(), list(range(26, 35)))
+        cfg = mavil_av.small_config(10)
+        cfg.temporal_kernel = 9
+        m = mavil_av.AudioVisualMAViL(cfg).eval()
+        with torch.no_grad():
+            _, cols = m(torch.randn(1, 1, 1024, 128), torch.randn(1, 3, 8, 224, 224))
+        self.assertEqual(list(cols.shape), [1, 64, 10])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -36,7 +36,7 @@ sys.path.insert(0, HERE)
 import train_audio_events as tae  # noqa: E402
 from avstream_models import av_data, events as ev, mavil  # noqa: E402
 from avstream_models.audio_events_data import NAMES  # noqa: E402
-from avstream_models.mavil_av import AudioVisualMAViL, small_config  # noqa: E402
+from avstream_models.mavil_av import AudioVisualMAViL, Temporal, small_config  # noqa: E402
 from avstream_models.packaging import sha256  # noqa: E402
 
 AUDIO_PACKAGE = os.path.join(HERE, "..", "packages", "mavil-audio-small", "model.onnx")
@@ -62,6 +62,8 @@ class AudioOnly(torch.nn.Module):
         self.head_a = torch.nn.Linear(a.embed_dim, a.num_classes)
         for m in (self.blocks_a, self.fc_norm_a, self.head_a):
             m.apply(mavil.AudioViT._init)
+        k = av.cfg.temporal_kernel
+        self.temporal_a = Temporal(a.embed_dim, k) if k else None
 
     def encode_audio(self, fbank):
         return self.av.encode_audio(fbank)
@@ -72,12 +74,17 @@ class AudioOnly(torch.nn.Module):
         audio = x[:, 1:]
         t, f = self.cfg.grid
         columns = audio.reshape(-1, t, f, self.cfg.embed_dim).mean(dim=2)
-        return self.head_a(self.fc_norm_a(audio.mean(dim=1))), self.head_a(self.fc_norm_a(columns))
+        columns = self.fc_norm_a(columns)
+        if self.temporal_a is not None:
+            columns = self.temporal_a(columns)
+        return self.head_a(self.fc_norm_a(audio.mean(dim=1))), self.head_a(columns)
 
 
-def build(kind: str, audio_package: str):
+def build(kind: str, audio_package: str, temporal_kernel: int = 0):
     """The model with the audio package's encoder loaded and frozen."""
-    av = AudioVisualMAViL(small_config(len(NAMES)))
+    cfg = small_config(len(NAMES))
+    cfg.temporal_kernel = temporal_kernel
+    av = AudioVisualMAViL(cfg)
     state = mavil.state_from_onnx(audio_package, av.cfg.audio)
     encoder = {k: v for k, v in state.items() if is_encoder(k)}
     missing = av.load_state_dict(encoder, strict=False).missing_keys
@@ -207,6 +214,9 @@ def main(argv=None) -> int:
     ap.add_argument("--train-only", action="store_true",
                     help="only the train split is in --data: train for --epochs, save the last weights, no "
                          "calibration or test (run again with --init and --epochs 0 where val and test are)")
+    ap.add_argument("--temporal-kernel", type=int, default=0,
+                    help="a temporal layer over the per-column features, over this many columns (0: none)")
+    ap.add_argument("--frame-weight", type=float, default=1.0, help="the per-column loss's weight against the clip's")
     ap.add_argument("--cache-video", action="store_true",
                     help="decode every training clip's frames once and keep them on the device, resized and "
                          "normalised there per batch (GPU runs)")
@@ -225,7 +235,7 @@ def main(argv=None) -> int:
                        np.load(os.path.join(args.data, f"{split}_faint.npy")))
     train_fb, train_clip, train_frames, _, train_video, _ = data.get("train", (np.zeros((0,)),) + (None,) * 5)
     n = len(train_fb) if not args.limit else min(args.limit, len(train_fb))
-    model = build(args.model, args.audio_package).to(tae.DEVICE)
+    model = build(args.model, args.audio_package, args.temporal_kernel).to(tae.DEVICE)
     if finetune:
         for p in encoder_parameters(model):
             p.requires_grad_(True)
@@ -289,7 +299,8 @@ def main(argv=None) -> int:
             yc = torch.from_numpy(train_clip[idx]).to(tae.DEVICE)
             yf = torch.from_numpy(train_frames[idx]).to(tae.DEVICE)
             logits, frame_logits = run(idx)
-            loss = F.binary_cross_entropy_with_logits(logits, yc) + F.binary_cross_entropy_with_logits(frame_logits, yf)
+            loss = (F.binary_cross_entropy_with_logits(logits, yc)
+                    + args.frame_weight * F.binary_cross_entropy_with_logits(frame_logits, yf))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -318,7 +329,8 @@ def main(argv=None) -> int:
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
             torch.save(best_state, os.path.join(args.out, "model.pt"))
     training = {"epochs": len(log), "batch": args.batch, "lr": args.lr, "seed": args.seed, "train_clips": n,
-                "finetune_audio": args.finetune_audio, "device": args.device, "log": log}
+                "finetune_audio": args.finetune_audio, "temporal_kernel": args.temporal_kernel,
+                "frame_weight": args.frame_weight, "device": args.device, "log": log}
     trained = os.path.join(os.path.dirname(os.path.abspath(args.init)), "training.json") if args.init else ""
     if args.epochs == 0 and os.path.exists(trained):
         with open(trained) as f:    # the --train-only run that made the weights: its recipe and log

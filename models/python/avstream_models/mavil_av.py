@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from avstream_models import mavil
 
@@ -42,6 +43,7 @@ class AudioVisualConfig:
     image: int = IMAGE
     tubelet: tuple = TUBELET
     video_depth: int = 0          # 0: as deep as the audio encoder (the official model)
+    temporal_kernel: int = 0      # >0: a temporal layer over the per-column features (not in the official model)
 
     @property
     def video_grid(self):
@@ -90,6 +92,22 @@ class PatchEmbed3D(nn.Module):
         return self.proj(x).flatten(2).transpose(1, 2)    # [B, T/2 * 14 * 14, D]
 
 
+class Temporal(nn.Module):
+    """A residual temporal layer over per-column features [B, T, D]: a depthwise convolution over ``kernel`` columns,
+    GELU, a pointwise linear map (zero at the start, so the layer starts as the identity). Lets a column's outputs
+    see its neighbours, e.g. the pauses of a pulsed sound."""
+
+    def __init__(self, dim: int, kernel: int):
+        super().__init__()
+        self.dw = nn.Conv1d(dim, dim, kernel, padding=kernel // 2, groups=dim)
+        self.pw = nn.Linear(dim, dim)
+        nn.init.zeros_(self.pw.weight)
+        nn.init.zeros_(self.pw.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.pw(F.gelu(self.dw(x.transpose(1, 2)).transpose(1, 2)))
+
+
 class AudioVisualMAViL(nn.Module):
     """forward(fbank [B, 1, 1024, 128], video [B, 3, 8, 224, 224]) -> logits [B, C], frame_logits [B, T/16, C]."""
 
@@ -115,6 +133,7 @@ class AudioVisualMAViL(nn.Module):
         nn.init.normal_(self.cls_token, std=0.02)
         nn.init.normal_(self.cls_token_v, std=0.02)
         self.apply(mavil.AudioViT._init)
+        self.temporal_av = Temporal(2 * d, cfg.temporal_kernel) if cfg.temporal_kernel else None
 
     def forward(self, fbank: torch.Tensor, video: torch.Tensor):
         return self.fuse(self.encode_audio(fbank), video)
@@ -135,5 +154,7 @@ class AudioVisualMAViL(nn.Module):
         logits = self.head_av(self.fc_norm_av(torch.cat([audio.mean(dim=1), video_mean], dim=1)))
         t, f = a.grid
         columns = audio.reshape(-1, t, f, a.embed_dim).mean(dim=2)                          # [B, T/16, D]
-        both = torch.cat([columns, video_mean.unsqueeze(1).expand(-1, t, -1)], dim=2)      # [B, T/16, 2D]
-        return logits, self.head_av(self.fc_norm_av(both))
+        both = self.fc_norm_av(torch.cat([columns, video_mean.unsqueeze(1).expand(-1, t, -1)], dim=2))  # [B, T/16, 2D]
+        if self.temporal_av is not None:
+            both = self.temporal_av(both)
+        return logits, self.head_av(both)
