@@ -13,7 +13,6 @@ import io.avstream.operators.video.StoredFrame;
 import io.avstream.schemas.AvroCodec;
 import io.avstream.schemas.DeadLetter;
 import io.avstream.schemas.EpochMicros;
-import io.avstream.schemas.ImageEncoding;
 import io.avstream.schemas.ReasonCode;
 import io.avstream.schemas.Stamped;
 import io.avstream.schemas.VideoFrame;
@@ -184,9 +183,7 @@ public class AudioVideoAligner extends KeyedCoProcessFunction<String, AudioWindo
                 return;
             }
         }
-        byte[] data = new byte[f.getData().remaining()];
-        f.getData().duplicate().get(data);
-        StoredFrame frame = new StoredFrame(t, f.getWidth(), f.getHeight(), f.getEncoding() == ImageEncoding.JPEG, data);
+        StoredFrame frame = StoredFrame.of(f, t);
         video.put(t, frame);
         held.put(t, frame);
         kept.inc();

@@ -2,6 +2,9 @@ package io.avstream.operators.video;
 
 import java.io.IOException;
 
+import io.avstream.schemas.ImageEncoding;
+import io.avstream.schemas.VideoFrame;
+
 /**
  * One video frame as a stream's state keeps it: compressed as it came (a JPEG file, or raw RGB24), with its
  * capture time. Decoded only when a window uses it. A Flink POJO.
@@ -23,6 +26,13 @@ public class StoredFrame {
         this.height = height;
         this.jpeg = jpeg;
         this.data = data;
+    }
+
+    /** A frame as it came on the video topic (its bytes copied), kept at {@code timeUs}. */
+    public static StoredFrame of(VideoFrame f, long timeUs) {
+        byte[] data = new byte[f.getData().remaining()];
+        f.getData().duplicate().get(data);
+        return new StoredFrame(timeUs, f.getWidth(), f.getHeight(), f.getEncoding() == ImageEncoding.JPEG, data);
     }
 
     /** The picture as RGB24 (JPEG decoded by {@link FramePreprocessor#decodeJpeg}). */

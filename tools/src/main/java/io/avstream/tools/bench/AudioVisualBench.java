@@ -1,6 +1,9 @@
 package io.avstream.tools.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -44,7 +47,7 @@ final class AudioVisualBench {
     /** Cameras of the job's input. */
     static final int STREAMS = 8;
     private static final int SAMPLE_RATE = 16_000;
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /**
      * What the audio-visual part measured.
@@ -79,11 +82,8 @@ final class AudioVisualBench {
         long t0Us = 1_000_000_000L;
         TreeMap<Long, StoredFrame> held = new TreeMap<>();
         for (int k = 0; k < m.frames().size(); k++) {
-            VideoFrame f = m.frames().get(k);
-            byte[] data = new byte[f.getData().remaining()];
-            f.getData().duplicate().get(data);
             long at = t0Us + m.frameOffsetsUs()[k];
-            held.put(at, new StoredFrame(at, f.getWidth(), f.getHeight(), true, data));
+            held.put(at, StoredFrame.of(m.frames().get(k), at));
         }
         AudioVideoAligner aligner = AudioVisualPipeline.aligner(conf, video);
         List<AudioVisualWindow> withVideo = new ArrayList<>();
@@ -115,7 +115,7 @@ final class AudioVisualBench {
     }
 
     /** Decode + resize + normalise of every frame of the recording, repeated; milliseconds of one core per frame. */
-    static double frameMs(List<VideoFrame> frames, int size) throws java.io.IOException {
+    static double frameMs(List<VideoFrame> frames, int size) throws IOException {
         FramePreprocessor pre = new FramePreprocessor(size);
         float[] out = new float[pre.length()];
         List<byte[]> jpegs = new ArrayList<>();

@@ -270,23 +270,36 @@ public final class BenchReport {
         printCeilingAndRuns(out, av, "audio-visual");
     }
 
-    private void printCeilingAndRuns(PrintStream out, AudioBench.Result audio, String name) {
+    /** A part's model, its engine ceiling, and its job's runs against their paired ceilings, for the JSON. */
+    private static Map<String, Object> jobPart(AudioBench.Result part, int streams) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("model", part.model());
+        a.put("streams", streams);
+        a.put("ceiling", part.ceiling());
+        a.put("warmUp", run(part.warmUp()));
+        a.put("runs", part.runs().stream().map(BenchReport::run).toList());
+        a.put("pairedCeilings", part.pairedCeilings());
+        a.put("pipelineOverPairedCeiling", part.ratios());
+        return a;
+    }
+
+    private static void printCeilingAndRuns(PrintStream out, AudioBench.Result part, String name) {
         out.printf("%8s %14s %14s %18s%n", "batch", "windows/s", "ms/batch", "CPU ms/window");
-        for (EngineCeiling.Point p : audio.ceiling()) {
+        for (EngineCeiling.Point p : part.ceiling()) {
             out.printf("%8d %14.1f %14.1f %18.1f%n", p.batchSize(), p.windowsPerSec(), p.msPerBatch(), p.cpuMsPerWindow());
         }
-        for (int i = 0; i < audio.runs().size(); i++) {
-            PipelineBench.Run r = audio.runs().get(i);
-            EngineCeiling.Point c = audio.pairedCeilings().get(i);
+        for (int i = 0; i < part.runs().size(); i++) {
+            PipelineBench.Run r = part.runs().get(i);
+            EngineCeiling.Point c = part.pairedCeilings().get(i);
             out.printf("  job run %d: %.1f windows/s (%d of %d expected), mean batch %.2f; engine alone at batch %d right "
                     + "before and after: %.1f windows/s; pipeline / paired ceiling %.3f%n", i + 1, r.windowsPerSec(),
                     r.predictions(), r.expectedWindows(), r.meanBatchSize(), c.batchSize(), c.windowsPerSec(),
                     r.windowsPerSec() / c.windowsPerSec());
         }
-        if (!audio.runs().isEmpty()) {
-            double m = audio.medianRatio();
+        if (!part.runs().isEmpty()) {
+            double m = part.medianRatio();
             out.printf("  %s pipeline / paired engine ceiling, median of %d run(s): %.3f (target >= %.2f: %s)%n",
-                    name, audio.runs().size(), m, CEILING_TARGET, verdict(m >= CEILING_TARGET));
+                    name, part.runs().size(), m, CEILING_TARGET, verdict(m >= CEILING_TARGET));
         }
     }
 
@@ -502,31 +515,15 @@ public final class BenchReport {
                 "checkpointBytesPerStream", r.snapshotBytesPerStream(),
                 "heapBytesPerStream", r.heapBytesPerStream())).toList());
         if (audio != null) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("model", audio.model());
-            a.put("streams", AudioBench.STREAMS);
-            a.put("ceiling", audio.ceiling());
-            a.put("warmUp", run(audio.warmUp()));
-            a.put("runs", audio.runs().stream().map(BenchReport::run).toList());
-            a.put("pairedCeilings", audio.pairedCeilings());
-            a.put("pipelineOverPairedCeiling", audio.ratios());
-            doc.put("audio", a);
+            doc.put("audio", jobPart(audio, AudioBench.STREAMS));
         }
         if (audioVisual != null) {
-            AudioBench.Result av = audioVisual.fused();
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("model", av.model());
+            Map<String, Object> a = jobPart(audioVisual.fused(), AudioVisualBench.STREAMS);
             a.put("audioOnlyModel", audioVisual.audioOnlyModel());
-            a.put("streams", AudioVisualBench.STREAMS);
             a.put("frame", audioVisual.frameSize());
             a.put("frameDecodeResizeMs", audioVisual.frameMs());
-            a.put("ceiling", av.ceiling());
             a.put("audioOnlyCeiling", audioVisual.audioOnlyCeiling());
             a.put("fusedOverAudioOnly", audioVisual.fusedOverAudioOnly());
-            a.put("warmUp", run(av.warmUp()));
-            a.put("runs", av.runs().stream().map(BenchReport::run).toList());
-            a.put("pairedCeilings", av.pairedCeilings());
-            a.put("pipelineOverPairedCeiling", av.ratios());
             doc.put("audioVisual", a);
         }
         if (vad != null) {

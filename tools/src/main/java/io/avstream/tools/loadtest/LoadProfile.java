@@ -431,43 +431,40 @@ abstract class LoadProfile {
      * all arrived before its audio closes it, so the pairing adds no event-time wait: the close wait is the audio's.
      */
     static final class AudioVisual extends Audio {
-        private static BundledRecording.Media media;
+        /** The recording's frames that fall within its sound, with their offsets from its first sample. */
+        private record Camera(short[] pcm, List<VideoFrame> frames, long[] offsetsUs) {}
+
+        private static Camera camera;
 
         AudioVisual(Configuration c) {
             super(c);
         }
 
-        private static synchronized BundledRecording.Media media() {
-            if (media == null) {
-                media = KnownEvents.audioVisualMedia(SAMPLE_RATE);
+        private static synchronized Camera camera() {
+            if (camera == null) {
+                BundledRecording.Media m = KnownEvents.audioVisualMedia(SAMPLE_RATE);
+                long clipUs = m.pcm().length * 1_000_000L / SAMPLE_RATE;
+                List<VideoFrame> frames = new java.util.ArrayList<>();
+                List<Long> offsets = new java.util.ArrayList<>();
+                for (int k = 0; k < m.frames().size(); k++) {
+                    long at = m.frameOffsetsUs()[k];
+                    if (at >= 0 && at < clipUs) {
+                        frames.add(m.frames().get(k));
+                        offsets.add(at);
+                    }
+                }
+                camera = new Camera(m.pcm(), List.copyOf(frames), offsets.stream().mapToLong(Long::longValue).toArray());
             }
-            return media;
+            return camera;
         }
 
         @Override
         short[] clip() {
-            return media().pcm();
-        }
-
-        /** The recording's frames that fall within its sound, and their offsets. */
-        private static List<VideoFrame> frames(long[] offsetsOut) {
-            BundledRecording.Media m = media();
-            long clipUs = m.pcm().length * 1_000_000L / SAMPLE_RATE;
-            List<VideoFrame> frames = new java.util.ArrayList<>();
-            for (int k = 0; k < m.frames().size(); k++) {
-                long at = m.frameOffsetsUs()[k];
-                if (at >= 0 && at < clipUs) {
-                    if (offsetsOut != null) {
-                        offsetsOut[frames.size()] = at;
-                    }
-                    frames.add(m.frames().get(k));
-                }
-            }
-            return frames;
+            return camera().pcm();
         }
 
         private static double framesPerSecond() {
-            return frames(null).size() / (media().pcm().length / (double) SAMPLE_RATE);
+            return camera().frames().size() / (camera().pcm().length / (double) SAMPLE_RATE);
         }
 
         @Override
@@ -477,16 +474,14 @@ abstract class LoadProfile {
 
         @Override
         String rateText() {
-            VideoFrame f = media().frames().get(0);
+            VideoFrame f = camera().frames().get(0);
             return super.rateText() + String.format(" + %.0f fps %d x %d JPEG", framesPerSecond(), f.getWidth(), f.getHeight());
         }
 
         @Override
         PacedProducer producer(Deployment d, String prefix, int streams, long seed, Properties properties) {
-            long[] offsets = new long[media().frames().size()];
-            List<VideoFrame> frames = frames(offsets);
             return producerBuilder(d, prefix, streams, seed, properties)
-                    .optVideo(d.config().get(AudioVisualOptions.VIDEO_TOPIC), frames, java.util.Arrays.copyOf(offsets, frames.size()))
+                    .optVideo(d.config().get(AudioVisualOptions.VIDEO_TOPIC), camera().frames(), camera().offsetsUs())
                     .build();
         }
 
@@ -495,8 +490,7 @@ abstract class LoadProfile {
         double recordBytes(String prefix) {
             AvroCodec<VideoFrame> codec = AvroCodec.forClass(VideoFrame.class);
             String id = prefix + "a-0000";
-            List<VideoFrame> frames = frames(null);
-            double frameBytes = frames.stream().mapToDouble(f -> codec.encode(VideoFrame.newBuilder(f).setStreamId(id).build()).length
+            double frameBytes = camera().frames().stream().mapToDouble(f -> codec.encode(VideoFrame.newBuilder(f).setStreamId(id).build()).length
                     + id.getBytes(StandardCharsets.UTF_8).length).average().orElse(0);
             double chunks = super.recordsPerSecond();
             double fps = framesPerSecond();

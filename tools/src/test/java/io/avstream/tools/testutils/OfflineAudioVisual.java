@@ -26,7 +26,6 @@ import io.avstream.operators.audioevents.AudioWindow;
 import io.avstream.operators.audioevents.EventTracker;
 import io.avstream.operators.video.StoredFrame;
 import io.avstream.operators.video.VideoInput;
-import io.avstream.schemas.ImageEncoding;
 import io.avstream.schemas.LatencyRecord;
 import io.avstream.schemas.Prediction;
 import io.avstream.schemas.SampleEncoding;
@@ -53,10 +52,7 @@ public final class OfflineAudioVisual {
         AudioVideoAligner aligner = AudioVisualPipeline.aligner(conf, VideoInput.of(av));
         TreeMap<Long, StoredFrame> held = new TreeMap<>();
         for (VideoFrame f : frames) {
-            byte[] data = new byte[f.getData().remaining()];
-            f.getData().duplicate().get(data);
-            held.putIfAbsent(f.getCaptureTimeUs(), new StoredFrame(f.getCaptureTimeUs(), f.getWidth(), f.getHeight(),
-                    f.getEncoding() == ImageEncoding.JPEG, data));
+            held.putIfAbsent(f.getCaptureTimeUs(), StoredFrame.of(f, f.getCaptureTimeUs()));
         }
         float[] mono = AudioDownmix.mono(ByteBuffer.wrap(pcm), channels, encoding);
         List<AudioWindow> windows = AudioEventsPipeline.audioStream(conf).offline(stream, t0Us, rate, mono);
