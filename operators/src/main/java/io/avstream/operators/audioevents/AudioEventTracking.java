@@ -80,11 +80,7 @@ public class AudioEventTracking extends KeyedProcessFunction<String, AudioResult
         String stream = ctx.getCurrentKey();
         LatencyRecord latency = r.prediction.getLatency();
         EventTracker.Listener emit = (c, on, off, peak) -> out.collect(event(stream, c, on, off, peak, latency));
-        float[] column = new float[r.classes];
-        for (int k = 0; k < r.columns; k++) {
-            System.arraycopy(r.columnProbs, k * r.classes, column, 0, r.classes);
-            tracker.accept(s, r.firstColumnUs + k * r.columnUs, r.columnUs, column, emit);
-        }
+        tracker.accept(s, r, emit);
         events.update(s);
         lastLatency.update(latency);
         idle.arrived(ctx.timerService());

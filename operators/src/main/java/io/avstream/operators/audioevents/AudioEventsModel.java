@@ -34,6 +34,7 @@ public final class AudioEventsModel implements Serializable {
     private final float[] exit;
     private final long minDurationUs;
     private final long mergeGapUs;
+    private final long lookaheadUs;
 
     private AudioEventsModel(ModelPackage pkg) {
         ModelManifest m = pkg.manifest();
@@ -74,6 +75,12 @@ public final class AudioEventsModel implements Serializable {
         this.exit = floats(pkg, events.path("exit"), "postprocessing.events.exit");
         this.minDurationUs = (long) number(pkg, events, "min_duration_ms") * 1000;
         this.mergeGapUs = (long) number(pkg, events, "merge_gap_ms") * 1000;
+        this.lookaheadUs = events.path("lookahead_ms").asLong(0) * 1000;
+        long windowMs = (long) (frames * number(pkg, pre, "frame_shift_ms"));
+        if (lookaheadUs < 0 || lookaheadUs >= windowMs * 1000) {
+            throw refuse(pkg, "postprocessing.events.lookahead_ms " + lookaheadUs / 1000 + " is not within the "
+                    + windowMs + " ms of a window");
+        }
         List<String> ids = pkg.labelIds();
         if (!ids.isEmpty() && ids.size() != classes) {
             throw refuse(pkg, "has " + ids.size() + " label ids for " + classes + " classes");
@@ -157,6 +164,6 @@ public final class AudioEventsModel implements Serializable {
 
     /** The event tracker of the package's calibrated thresholds. */
     public EventTracker tracker() {
-        return new EventTracker(enter, exit, minDurationUs, mergeGapUs);
+        return new EventTracker(enter, exit, minDurationUs, mergeGapUs, lookaheadUs);
     }
 }

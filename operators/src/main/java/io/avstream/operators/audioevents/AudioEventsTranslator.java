@@ -80,6 +80,8 @@ public final class AudioEventsTranslator implements Translator<AudioWindow, Audi
         out.classes = classes;
         out.firstColumnUs = w.startUs;
         out.columnUs = model.columnFrames() * w.frameShiftUs;
+        out.full = w.frames >= model.frames();
+        out.windowEndUs = w.endUs;
         return out;
     }
 

@@ -17,6 +17,10 @@ public class AudioResult {
     public long firstColumnUs;
     /** Length of a column, microseconds. */
     public long columnUs;
+    /** Whether the window was as long as the model's input (not one of a stream's first, shorter ones). */
+    public boolean full;
+    /** End of the window, event time, microseconds. */
+    public long windowEndUs;
 
     public AudioResult() {}
 }

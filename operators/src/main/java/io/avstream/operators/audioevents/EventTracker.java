@@ -11,6 +11,14 @@ import java.util.Arrays;
  * onset, offset and peak probability. An event is reported when it can no longer grow: once the merge gap
  * after its end has passed, or at the end of the stream. Plain code whose whole memory is a {@link State};
  * the same rule as {@code models/python/avstream_models/events.py}, with which the thresholds are calibrated.
+ *
+ * <p>Windows overlap, so each column of the stream is judged once, from one window ({@link #accept(State, AudioResult,
+ * Listener)}). Without a lookahead, from the first window that holds it: its newest columns. With a lookahead, from
+ * the first full window that holds it at least the lookahead before the window's end, so that the column is judged
+ * with that much of what follows it in view (and, for a lookahead near half a window, next to the video the window's
+ * middle has); the columns a window holds after that point wait in the state until a later window judges them, or
+ * the stream ends. Events are then reported about the lookahead later. The same rule as
+ * {@code models/python/avstream_models/av_stream.py} (judged_columns).
  */
 public final class EventTracker implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,6 +33,7 @@ public final class EventTracker implements Serializable {
     private final float[] exit;
     private final long minDurationUs;
     private final long mergeGapUs;
+    private final long lookaheadUs;
 
     /**
      * @param enter         per class, the probability at which an event starts
@@ -33,6 +42,17 @@ public final class EventTracker implements Serializable {
      * @param mergeGapUs    events of a class this close are one
      */
     public EventTracker(float[] enter, float[] exit, long minDurationUs, long mergeGapUs) {
+        this(enter, exit, minDurationUs, mergeGapUs, 0);
+    }
+
+    /**
+     * @param enter         per class, the probability at which an event starts
+     * @param exit          per class, the probability below which it ends (at most its enter threshold)
+     * @param minDurationUs shortest event reported
+     * @param mergeGapUs    events of a class this close are one
+     * @param lookaheadUs   how much of a window after a column it is judged with (0: the newest columns)
+     */
+    public EventTracker(float[] enter, float[] exit, long minDurationUs, long mergeGapUs, long lookaheadUs) {
         if (enter.length != exit.length || enter.length == 0) {
             throw new IllegalArgumentException("enter and exit thresholds must be given for the same classes, got "
                     + enter.length + " and " + exit.length);
@@ -43,17 +63,52 @@ public final class EventTracker implements Serializable {
                         + " above its enter threshold " + enter[c]);
             }
         }
-        if (minDurationUs < 0 || mergeGapUs < 0) {
-            throw new IllegalArgumentException("minimum duration and merge gap must be zero or positive");
+        if (minDurationUs < 0 || mergeGapUs < 0 || lookaheadUs < 0) {
+            throw new IllegalArgumentException("minimum duration, merge gap and lookahead must be zero or positive");
         }
         this.enter = enter.clone();
         this.exit = exit.clone();
         this.minDurationUs = minDurationUs;
         this.mergeGapUs = mergeGapUs;
+        this.lookaheadUs = lookaheadUs;
     }
 
     public int classes() {
         return enter.length;
+    }
+
+    /** How much of a window after a column it is judged with, microseconds (0: the newest columns). */
+    public long lookaheadUs() {
+        return lookaheadUs;
+    }
+
+    /**
+     * Takes one window's per-column probabilities, the columns this window judges (see the class comment); with a
+     * lookahead, its columns after those wait in {@code s} for a later window or {@link #end}.
+     */
+    public void accept(State s, AudioResult r, Listener out) {
+        int classes = r.classes;
+        float[] column = new float[classes];
+        int pendingFrom = r.columns;
+        for (int k = 0; k < r.columns; k++) {
+            long start = r.firstColumnUs + k * r.columnUs;
+            if (start < s.nextColumnUs) {
+                continue;
+            }
+            if (lookaheadUs > 0 && (!r.full || start + r.columnUs > r.windowEndUs - lookaheadUs)) {
+                pendingFrom = k;
+                break;
+            }
+            System.arraycopy(r.columnProbs, k * classes, column, 0, classes);
+            accept(s, start, r.columnUs, column, out);
+        }
+        if (lookaheadUs > 0) {
+            int n = r.columns - pendingFrom;
+            s.pending = java.util.Arrays.copyOfRange(r.columnProbs, pendingFrom * classes, r.columns * classes);
+            s.pendingColumns = n;
+            s.pendingFirstUs = r.firstColumnUs + pendingFrom * r.columnUs;
+            s.pendingColumnUs = r.columnUs;
+        }
     }
 
     public State newState() {
@@ -109,8 +164,20 @@ public final class EventTracker implements Serializable {
         return true;
     }
 
-    /** The end of the stream: events still open end with the last column taken, and are reported if long enough. */
+    /**
+     * The end of the stream: the columns still waiting are judged, then events still open end with the last column
+     * taken, and are reported if long enough.
+     */
     public void end(State s, Listener out) {
+        if (s.pendingColumns > 0) {
+            float[] column = new float[enter.length];
+            for (int k = 0; k < s.pendingColumns; k++) {
+                System.arraycopy(s.pending, k * enter.length, column, 0, enter.length);
+                accept(s, s.pendingFirstUs + k * s.pendingColumnUs, s.pendingColumnUs, column, out);
+            }
+            s.pending = null;
+            s.pendingColumns = 0;
+        }
         for (int c = 0; c < enter.length; c++) {
             if (s.phase[c] == ACTIVE) {
                 s.phase[c] = PENDING;
@@ -142,6 +209,11 @@ public final class EventTracker implements Serializable {
         public float[] peak;
         /** The end of the last column taken; earlier columns are ignored. */
         public long nextColumnUs;
+        /** With a lookahead: the newest window's columns not judged yet ({@code pendingColumns x classes}). */
+        public float[] pending;
+        public int pendingColumns;
+        public long pendingFirstUs;
+        public long pendingColumnUs;
 
         public State() {}
 

@@ -93,8 +93,8 @@ class AudioEventsTranslatorTest {
         assertThat(r.columnProbs[13 * 5 + 2]).isCloseTo((float) (1 / (1 + Math.exp(-logits[13 * 5 + 2]))), within(1e-6f));
     }
 
-    @Test
-    void refusesAPackageTrainedWithAnotherFilterbank() throws Exception {
+    /** A copy of the tiny package with {@code from} replaced by {@code to} in its model.json. */
+    static ModelPackage edited(String from, String to) throws Exception {
         ModelPackage pkg = TINY.load();
         java.nio.file.Path copy = java.nio.file.Files.createTempDirectory("bad-audio");
         try (var files = java.nio.file.Files.list(pkg.dir())) {
@@ -103,11 +103,27 @@ class AudioEventsTranslatorTest {
             }
         }
         java.nio.file.Path json = copy.resolve("model.json");
-        java.nio.file.Files.writeString(json, java.nio.file.Files.readString(json)
-                .replace("\"num_mel_bins\": 128", "\"num_mel_bins\": 64"));
-        ModelPackage bad = ModelPackage.load(copy);
+        String text = java.nio.file.Files.readString(json);
+        assertThat(text).contains(from);
+        java.nio.file.Files.writeString(json, text.replace(from, to));
+        return ModelPackage.load(copy);
+    }
+
+    @Test
+    void refusesAPackageTrainedWithAnotherFilterbank() throws Exception {
+        ModelPackage bad = edited("\"num_mel_bins\": 128", "\"num_mel_bins\": 64");
         assertThatThrownBy(() -> AudioEventsModel.of(bad))
                 .hasMessageContaining("preprocessing.num_mel_bins = 64.0, the job computes 128.0");
+    }
+
+    @Test
+    void theTrackersLookaheadComesFromThePackageAndMustFitInAWindow() throws Exception {
+        assertThat(AudioEventsModel.of(TINY.load()).tracker().lookaheadUs()).isZero();
+        ModelPackage ahead = edited("\"merge_gap_ms\":", "\"lookahead_ms\": 4620, \"merge_gap_ms\":");
+        assertThat(AudioEventsModel.of(ahead).tracker().lookaheadUs()).isEqualTo(4_620_000L);
+        ModelPackage tooFar = edited("\"merge_gap_ms\":", "\"lookahead_ms\": 10240, \"merge_gap_ms\":");
+        assertThatThrownBy(() -> AudioEventsModel.of(tooFar))
+                .hasMessageContaining("postprocessing.events.lookahead_ms 10240 is not within the 10240 ms of a window");
     }
 
     @Test

@@ -70,4 +70,55 @@ class EventTrackerTest {
         assertThatThrownBy(() -> new EventTracker(new float[] {0.5f}, new float[] {0.6f}, 0, 0))
                 .hasMessageContaining("exit threshold 0.6 above its enter threshold 0.5");
     }
+
+    /** A window of {@code columns} columns from {@code startCol}: high (0.9) at the given absolute columns, else 0.1. */
+    static AudioResult window(int startCol, int columns, boolean full, int... high) {
+        AudioResult r = new AudioResult();
+        r.classes = 1;
+        r.columns = columns;
+        r.columnUs = COLUMN;
+        r.firstColumnUs = startCol * COLUMN;
+        r.windowEndUs = (startCol + columns) * COLUMN;
+        r.full = full;
+        r.columnProbs = new float[columns];
+        java.util.Arrays.fill(r.columnProbs, 0.1f);
+        for (int h : high) {
+            r.columnProbs[h - startCol] = 0.9f;
+        }
+        return r;
+    }
+
+    /**
+     * With a lookahead, each column is judged from the first full window that holds it at least the lookahead before
+     * the window's end, and the last window's other columns at the end of the stream. Each window is high only at the
+     * columns it must judge: any column judged from another window would break the one event into pieces.
+     * (models/python/test_av_stream.py judges the same windows.)
+     */
+    @Test
+    void withALookaheadColumnsAreJudgedFromTheWindowThatSeesWhatFollowsThem() {
+        EventTracker t = new EventTracker(new float[] {0.5f}, new float[] {0.5f}, 0, 0, 3 * COLUMN);
+        EventTracker.State s = t.newState();
+        List<long[]> got = new ArrayList<>();
+        EventTracker.Listener l = (c, on, off, peak) -> got.add(new long[] {c, on / COLUMN, off / COLUMN});
+        t.accept(s, window(0, 4, false), l);              // short windows at the stream's start judge nothing
+        t.accept(s, window(0, 6, false), l);
+        t.accept(s, window(0, 8, true, 0, 1, 2, 3, 4), l);  // ends at 8: columns ending by 5
+        t.accept(s, window(2, 8, true, 5, 6, 7, 8, 9), l);  // ends at 10: 5 and 6 now, 7 to 9 wait for the end
+        assertThat(got).isEmpty();
+        t.end(s, l);
+        assertThat(got).containsExactly(new long[] {0, 0, 10});
+    }
+
+    @Test
+    void withoutALookaheadEachWindowsNewestColumnsAreJudged() {
+        EventTracker t = new EventTracker(new float[] {0.5f}, new float[] {0.5f}, 0, 0);
+        EventTracker.State s = t.newState();
+        List<long[]> got = new ArrayList<>();
+        EventTracker.Listener l = (c, on, off, peak) -> got.add(new long[] {c, on / COLUMN, off / COLUMN});
+        t.accept(s, window(0, 4, false, 0, 1, 2, 3), l);
+        t.accept(s, window(0, 6, false, 4, 5), l);
+        t.accept(s, window(2, 8, true, 6, 7, 8, 9), l);
+        t.end(s, l);
+        assertThat(got).containsExactly(new long[] {0, 0, 10});
+    }
 }

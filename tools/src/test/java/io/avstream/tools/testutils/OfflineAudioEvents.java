@@ -75,10 +75,6 @@ public final class OfflineAudioEvents {
 
     /** A window's per-column probabilities through a stream's event tracker, as the job's event tracking does. */
     static void track(EventTracker tracker, EventTracker.State state, AudioResult r, EventTracker.Listener listener) {
-        float[] column = new float[r.classes];
-        for (int k = 0; k < r.columns; k++) {
-            System.arraycopy(r.columnProbs, k * r.classes, column, 0, r.classes);
-            tracker.accept(state, r.firstColumnUs + k * r.columnUs, r.columnUs, column, listener);
-        }
+        tracker.accept(state, r, listener);
     }
 }
