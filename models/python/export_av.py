@@ -177,6 +177,9 @@ def main(argv=None) -> int:
     ap.add_argument("--package-dir", default=PACKAGE_DIR)
     ap.add_argument("--golden-dir", default=GOLDEN_DIR)
     ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--stream-metrics",
+                    help="avstream_models.av_stream's stream_metrics.json: the event rule calibrated on long "
+                         "recordings in the job's conditions (lookahead, thresholds, minimum duration, merge gap)")
     args = ap.parse_args(argv)
     with open(args.metrics) as f:
         metrics = json.load(f)
@@ -186,43 +189,64 @@ def main(argv=None) -> int:
     cfg = mavil_av.small_config(len(NAMES))
     if "temporal_av.dw.weight" in state:    # trained with --temporal-kernel
         cfg.temporal_kernel = int(state["temporal_av.dw.weight"].shape[-1])
+    cfg.frame_video = bool(metrics["training"].get("frame_video"))
     model = mavil_av.AudioVisualMAViL(cfg)
     model.load_state_dict(state)
     model.eval()
     post = postprocessing(metrics)
+    stream = None
+    if args.stream_metrics:
+        with open(args.stream_metrics) as f:
+            stream = json.load(f)
+        post["events"] = {"enter": [stream["enter"][n] for n in NAMES], "exit": [stream["exit"][n] for n in NAMES],
+                          "min_duration_ms": int(round(stream["min_duration_seconds"] * 1000)),
+                          "merge_gap_ms": int(round(stream["merge_gap_seconds"] * 1000)),
+                          "lookahead_ms": int(stream["lookahead_ms"])}
     keys = ("val_map", "test_map", "test_faint_only_map", "test_ap", "test_events")
     with open(os.path.join(args.data, "summary.json")) as f:
         data = json.load(f)
     training = {k: v for k, v in metrics["training"].items() if k != "log"}
     audio_training = {k: v for k, v in audio["training"].items() if k != "log"}
+    head = ""
+    if training.get("temporal_kernel"):
+        head = f" --temporal-kernel {training['temporal_kernel']} --frame-weight {training.get('frame_weight', 1.0)}"
+    video_head = " --frame-video" if training.get("frame_video") else ""
+    sequence = data.get("sequence_share", 0)
+    seq_arg = f" --sequence-share {sequence}" if sequence else ""
     if training.get("finetune_audio", 0) > 0:
         # the GPU recipe: sources rendered once, the training clips made and both models trained on a GPU machine,
         # then calibrated and tested here
         encoder_note = (f"audio encoder: mavil-audio-small's, fine-tuned with the rest at {training['finetune_audio']} "
                         "times the learning rate (SpecAugment);")
         data_command = ("/usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train, then "
-                        f"--banks BANKS.npz --splits train --train {training['train_clips']} --workers 16 --out DATA, and "
+                        f"--banks BANKS.npz --splits train --train {training['train_clips']} --workers 16{seq_arg} "
+                        "--out DATA, and "
                         "--splits val,test --out DATA (from models/python)")
-        head = ""
-        if training.get("temporal_kernel"):
-            head = f" --temporal-kernel {training['temporal_kernel']} --frame-weight {training.get('frame_weight', 1.0)}"
+
         train = (f"--data DATA --device cuda --epochs {training['epochs']} --batch {training['batch']} "
                  f"--lr {training['lr']} --finetune-audio {training['finetune_audio']}{head} --seed {training['seed']} "
-                 "--train-only --max-minutes 4")
+                 "--train-only --max-minutes 4")    # epochs: the ones run
+        audio_train = (train.replace(f"--epochs {training['epochs']}", f"--epochs {audio_training['epochs']}")
+                       .replace("--data DATA", "--data DATA_AUDIO" if seq_arg else "--data DATA"))
         commands = [
             "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train)",
             "(cd models/python && python3 -m avstream_models.av_data --banks BANKS.npz --splits train "
-            f"--train {training['train_clips']} --workers 16 --out DATA)   # on the GPU machine",
+            f"--train {training['train_clips']} --workers 16{seq_arg} --out DATA)   # on the GPU machine",
             "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --splits val,test --out DATA)",
-            f"python3 models/python/train_av.py {train} --cache-video --out OUT   # on the GPU machine",
-            f"python3 models/python/train_av.py {train} --model audio --out OUT_AUDIO   # on the GPU machine",
+            f"python3 models/python/train_av.py {train}{video_head} --cache-video --out OUT   # on the GPU machine",
+            f"python3 models/python/train_av.py {audio_train} --model audio --out OUT_AUDIO   # on the GPU machine"
+            + ("; DATA_AUDIO: the training clips made without --sequence-share" if seq_arg else ""),
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --init OUT/model.pt --epochs 0 "
-            f"--finetune-audio {training['finetune_audio']}{head.split(' --frame-weight')[0]}",
+            f"--finetune-audio {training['finetune_audio']}{head.split(' --frame-weight')[0]}{video_head}",
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
             f"--init OUT_AUDIO/model.pt --epochs 0 --finetune-audio {audio_training['finetune_audio']}"
             f"{head.split(' --frame-weight')[0]}",
+            *([f"(cd models/python && /usr/bin/python3 -m avstream_models.av_stream --state OUT/model.pt"
+               f"{head.split(' --frame-weight')[0]}{video_head} --lookahead-ms {stream['lookahead_ms']} --out STREAM)"]
+              if stream else []),
             "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
-            f"--audio-metrics OUT_AUDIO/metrics.json --data DATA --version {args.version}"]
+            f"--audio-metrics OUT_AUDIO/metrics.json --data DATA --version {args.version}"
+            + (" --stream-metrics STREAM/stream_metrics.json" if stream else "")]
     else:
         encoder_note = "audio encoder: mavil-audio-small's, frozen;"
         data_command = "/usr/bin/python3 -m avstream_models.av_data --out DATA (from models/python)"
@@ -239,7 +263,8 @@ def main(argv=None) -> int:
         ("MAViL's fine-tuned audio-visual classifier (audio ViT, video ViT over 2 x 32 x 32 tubelets, a fusion block "
          "over both token sequences, the head on the mean audio and mean video tokens; official parameter names) in a "
          f"small CPU-sized configuration, tagging the {len(NAMES)} AudioSet classes of mavil-audio-small with per-column "
-         "(160 ms) outputs" + (f" (through a temporal layer over {cfg.temporal_kernel} columns)"
+         "(160 ms) outputs" + (f" (through a temporal layer over {cfg.temporal_kernel} columns"
+                               + (", each column next to the video of its time" if cfg.frame_video else "") + ")"
                                if cfg.temporal_kernel else "") + "."),
         {"kind": "synthetic-trained",
          "note": (f"{encoder_note} video encoder, fusion and head trained on the project's "
@@ -254,6 +279,14 @@ def main(argv=None) -> int:
          "script": "models/python/train_av.py", "seed": training["seed"], "training": training,
          "data": {"command": data_command, "seed": data["seed"], "splits": data["splits"]},
          "metrics": {k: metrics[k] for k in keys},
+         **({"stream_metrics": {k: stream[k] for k in ("lookahead_ms", "min_duration_seconds", "merge_gap_seconds",
+                                                       "tolerance_seconds", "val", "test", "demo")},
+             "stream_metrics_note": (
+                 "event precision and recall in the job's conditions (avstream_models/av_stream.py: the job's windows, "
+                 "frame pairing and judged columns over long recordings, events one after another, some faint; the "
+                 "thresholds, minimum duration and merge gap calibrated on recordings of the validation sources "
+                 "(val), measured on recordings of the test sources (test) and on the demo recording (demo); an "
+                 "event counts when its onset and offset are both within tolerance_seconds)")} if stream else {}),
          "audio_only_metrics": {k: audio[k] for k in keys},
          "commands": commands,
          "metrics_note": ("metrics on the test split (held-out voices, melodies, seeds and pictures); thresholds "

@@ -135,6 +135,32 @@ class SmallForwardTest(unittest.TestCase):
             _, cols = m(torch.randn(1, 1, 1024, 128), torch.randn(1, 3, 8, 224, 224))
         self.assertEqual(list(cols.shape), [1, 64, 10])
 
+    def test_with_frame_video_each_column_sees_the_video_of_its_time(self):
+        cfg = mavil_av.small_config(10)
+        cfg.frame_video = True
+        w = mavil_av.column_video_weights(cfg)
+        self.assertEqual(list(w.shape), [64, 4])
+        self.assertLess(float((w.sum(dim=1) - 1).abs().max()), 1e-6)
+        # the 4 s of video centred in the 10.24 s input: frames every 0.5 s from 3.12 s, two per tubelet time, each
+        # standing for the quarter second around it; column k covers [0.16 k, 0.16 (k + 1)) s
+        self.assertEqual(int(w[23].argmax()), 0)      # 3.68-3.84 s: frames 3.12 and 3.62
+        self.assertEqual(int(w[25].argmax()), 1)      # 4.00-4.16 s: frames 4.12 and 4.62
+        self.assertEqual(int(w[31].argmax()), 2)      # 4.96-5.12 s (the middle): frames 5.12 and 5.62
+        self.assertEqual(int(w[0].argmax()), 0)       # before the video: its first second
+        self.assertEqual(int(w[63].argmax()), 3)      # after it: its last
+        torch.manual_seed(3)
+        m = mavil_av.AudioVisualMAViL(cfg).eval()
+        self.assertEqual(set(m.state_dict()), set(mavil_av.AudioVisualMAViL(mavil_av.small_config(10)).state_dict()))
+        fbank, video = torch.randn(1, 1, 1024, 128), torch.randn(1, 3, 8, 224, 224)
+        later = video.clone()
+        later[:, :, 6:] = torch.randn(1, 3, 2, 224, 224)    # only the last second of the video changes
+        with torch.no_grad():
+            _, cols = m(fbank, video)
+            _, cols2 = m(fbank, later)
+        moved = (cols2 - cols).abs().amax(dim=(0, 2))
+        # every column moves through the fusion, but those that see the last second move most
+        self.assertGreater(float(moved[45:].min()), float(moved[:20].max()))
+
 
 if __name__ == "__main__":
     unittest.main()

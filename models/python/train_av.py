@@ -80,10 +80,11 @@ class AudioOnly(torch.nn.Module):
         return self.head_a(self.fc_norm_a(audio.mean(dim=1))), self.head_a(columns)
 
 
-def build(kind: str, audio_package: str, temporal_kernel: int = 0):
+def build(kind: str, audio_package: str, temporal_kernel: int = 0, frame_video: bool = False):
     """The model with the audio package's encoder loaded and frozen."""
     cfg = small_config(len(NAMES))
     cfg.temporal_kernel = temporal_kernel
+    cfg.frame_video = frame_video
     av = AudioVisualMAViL(cfg)
     state = mavil.state_from_onnx(audio_package, av.cfg.audio)
     encoder = {k: v for k, v in state.items() if is_encoder(k)}
@@ -217,6 +218,8 @@ def main(argv=None) -> int:
     ap.add_argument("--temporal-kernel", type=int, default=0,
                     help="a temporal layer over the per-column features, over this many columns (0: none)")
     ap.add_argument("--frame-weight", type=float, default=1.0, help="the per-column loss's weight against the clip's")
+    ap.add_argument("--frame-video", action="store_true",
+                    help="the per-column outputs see the video tokens of their time, not the whole span's mean")
     ap.add_argument("--cache-video", action="store_true",
                     help="decode every training clip's frames once and keep them on the device, resized and "
                          "normalised there per batch (GPU runs)")
@@ -235,7 +238,7 @@ def main(argv=None) -> int:
                        np.load(os.path.join(args.data, f"{split}_faint.npy")))
     train_fb, train_clip, train_frames, _, train_video, _ = data.get("train", (np.zeros((0,)),) + (None,) * 5)
     n = len(train_fb) if not args.limit else min(args.limit, len(train_fb))
-    model = build(args.model, args.audio_package, args.temporal_kernel).to(tae.DEVICE)
+    model = build(args.model, args.audio_package, args.temporal_kernel, args.frame_video).to(tae.DEVICE)
     if finetune:
         for p in encoder_parameters(model):
             p.requires_grad_(True)
@@ -330,7 +333,7 @@ def main(argv=None) -> int:
             torch.save(best_state, os.path.join(args.out, "model.pt"))
     training = {"epochs": len(log), "batch": args.batch, "lr": args.lr, "seed": args.seed, "train_clips": n,
                 "finetune_audio": args.finetune_audio, "temporal_kernel": args.temporal_kernel,
-                "frame_weight": args.frame_weight, "device": args.device, "log": log}
+                "frame_weight": args.frame_weight, "frame_video": args.frame_video, "device": args.device, "log": log}
     trained = os.path.join(os.path.dirname(os.path.abspath(args.init)), "training.json") if args.init else ""
     if args.epochs == 0 and os.path.exists(trained):
         with open(trained) as f:    # the --train-only run that made the weights: its recipe and log

@@ -194,14 +194,36 @@ def frame_times(centre: float) -> List[float]:
 
 
 def mix_av_clip(rng: np.random.Generator, banks: Dict[str, List[np.ndarray]], seconds: float = CLIP_SECONDS,
-                max_events: int = 4) -> Tuple[Clip, List[Sighting], List[bool]]:
-    """An audio-event clip whose events the camera sees: the audio, events, their sightings and which are faint."""
+                max_events: int = 4, sequence: bool = False) -> Tuple[Clip, List[Sighting], List[bool]]:
+    """An audio-event clip whose events the camera sees: the audio, events, their sightings and which are faint.
+    Events are placed at random (0 to ``max_events``, overlapping), or with ``sequence`` one after another with
+    0.3-2.5 s between them from before the clip's start to its end, as a cut from a longer scene."""
     n = int(round(RATE * seconds))
     audio = background(rng, n)
     centre = seconds / 2
     lo, hi = centre - FRAMES / FPS / 2, centre + FRAMES / FPS / 2
     events, sightings, faint = [], [], []
-    count = int(rng.integers(0, max_events + 1)) if rng.random() > 0.05 else 0
+    if sequence:    # a cut from a longer scene: events one after another, as a camera's stream has them
+        t = float(rng.uniform(-2.5, 1.0))
+        while t < seconds - 0.3:
+            kind = list(banks)[int(rng.integers(len(banks)))]
+            src = banks[kind][int(rng.integers(len(banks[kind])))]
+            piece = fade(src[:min(len(src), int(RATE * float(rng.uniform(0.6, 3.5))))])
+            start = int(round(t * RATE))
+            a, b = max(0, start), min(n, start + len(piece))
+            onset, offset = a / RATE, b / RATE
+            t = (start + len(piece)) / RATE + float(rng.uniform(0.3, 2.5))
+            if b - a < int(0.1 * RATE):
+                continue
+            in_view = min(offset, hi) - max(onset, lo) >= 0.5
+            is_faint = in_view and rng.random() < FAINT_SHARE
+            hidden = (not is_faint) and rng.random() < HIDDEN_SHARE
+            gain = 10 ** (float(rng.uniform(*FAINT_DB) if is_faint else rng.uniform(-14, 0)) / 20)
+            audio[a:b] += piece[a - start:b - start] * gain * 0.5
+            events.append(Event(kind, onset, offset))
+            sightings.append(new_sighting(rng, hidden))
+            faint.append(is_faint)
+    count = 0 if sequence else int(rng.integers(0, max_events + 1)) if rng.random() > 0.05 else 0
     for _ in range(count):
         kind = list(banks)[int(rng.integers(len(banks)))]
         src = banks[kind][int(rng.integers(len(banks[kind])))]
@@ -241,13 +263,14 @@ def clip_frames(rng: np.random.Generator, clip: Clip, sightings: List[Sighting],
 _BANKS: Dict[str, List[np.ndarray]] = {}
 
 
-def _make_clip(job: Tuple[int, int]):
+def _make_clip(job: Tuple[int, int, float]):
     """Clip ``i`` of the split seeded ``s`` from the banks in _BANKS: its own generator, so that clips do not depend
     on how they are shared among processes."""
     from avstream_models import audio_features  # torch/torchaudio only here
-    s, i = job
+    s, i, sequence_share = job
     rng = np.random.default_rng([s, 77, i])
-    clip, sightings, faint = mix_av_clip(rng, _BANKS)
+    sequence = sequence_share > 0 and np.random.default_rng([s, 78, i]).random() < sequence_share
+    clip, sightings, faint = mix_av_clip(rng, _BANKS, sequence=sequence)
     feats = audio_features.fbank_1024(clip.audio).numpy().astype(np.float16)
     clip_y, frame_y = clip_targets(clip)
     loud = {c for e, f in zip(clip.events, faint) if not f for c in e.classes()}
@@ -289,18 +312,19 @@ def save_banks(path: str, seed: int, bank: int, splits: List[str]) -> None:
 
 
 def write_splits(out: str, seed: int, bank: int, counts: Dict[str, int], workers: int = 1,
-                 banks: Optional[str] = None) -> dict:
-    """Writes the splits named in ``counts`` (clip counts) to ``out``, clips made by ``workers`` processes."""
+                 banks: Optional[str] = None, sequence_share: float = 0.0) -> dict:
+    """Writes the splits named in ``counts`` (clip counts) to ``out``, clips made by ``workers`` processes, a
+    ``sequence_share`` of them cuts from longer scenes (mix_av_clip's ``sequence``)."""
     import multiprocessing
     global _BANKS
     os.makedirs(out, exist_ok=True)
-    summary = {"seed": seed, "labels": LABELS, "splits": {}}
+    summary = {"seed": seed, "labels": LABELS, "sequence_share": sequence_share, "splits": {}}
     for split, held_out, offset in SPLITS:
         if split not in counts:
             continue
         count, s = counts[split], seed + offset
         _BANKS = split_banks(seed, bank, split, banks)
-        jobs = [(s, i) for i in range(count)]
+        jobs = [(s, i, sequence_share) for i in range(count)]
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 made = pool.map(_make_clip, jobs, chunksize=16)
@@ -350,21 +374,35 @@ def clip_jpegs(video, i: int) -> List[bytes]:
 # one long media file with known events
 # ------------------------------------------------------------------------------------------------------------
 
-def write_media(path: str, seed: int, faint_share: float = 0.3) -> dict:
-    """A scene with one event of each source kind after another (held-out sources, as event_recording's), some faint
-    while their object is in view, as Matroska (Motion JPEG 320x240 at 2 fps, FLAC 16 kHz mono); writes and returns
-    its description (``path`` with ``.json`` for ``.mkv``): length, events as laid out, and the truth per class."""
+@dataclass
+class Recording:
+    """A long scene with known events: 16 kHz mono audio, 2 fps frames (times, JPEG bytes), the events as laid out
+    (faint or not) and the truth per class (class index, label, onset, offset)."""
+    audio: np.ndarray
+    frame_times: List[float]
+    jpegs: List[bytes]
+    events: List[Event]
+    faint: List[bool]
+    truth: List[Tuple[int, str, float, float]]
+    seconds: float
+
+
+def recording(seed: int, rounds: int = 1, faint_share: float = 0.3, bank_seed: Optional[int] = None,
+              gap=(1.5, 2.5), lead: float = 1.0) -> Recording:
+    """A scene with ``rounds`` events of each source kind one after another, each round in its own seeded order, with
+    ``gap`` seconds between them after ``lead`` seconds of the scene alone, some faint while their object is in view
+    (held-out sources of the test split, as event_recording's, unless ``bank_seed`` names others). The audio is
+    quantised to 16 bits as a file keeps it."""
     from avstream_models.event_recording import TEST_SEED
     rng = np.random.default_rng([seed, 5])
     kinds = list(KINDS)
-    order = [kinds[i] for i in rng.permutation(len(kinds))]
+    banks = {k: source_bank(k, 4, TEST_SEED if bank_seed is None else bank_seed, True) for k in kinds}
     pieces = []
-    for kind in order:
-        bank = source_bank(kind, 4, TEST_SEED, True)
-        src = bank[int(rng.integers(len(bank)))][: int(RATE * 3.5)]
-        pieces.append((kind, src))
-    lead = 1.0
-    gaps = [float(rng.uniform(1.5, 2.5)) for _ in pieces]
+    for _ in range(rounds):
+        for kind in [kinds[i] for i in rng.permutation(len(kinds))]:
+            bank = banks[kind]
+            pieces.append((kind, bank[int(rng.integers(len(bank)))][: int(RATE * 3.5)]))
+    gaps = [float(rng.uniform(*gap)) for _ in pieces]
     seconds = lead + sum(len(p) / RATE + g for (_, p), g in zip(pieces, gaps))
     n = int(round(seconds * RATE))
     audio = background(rng, n) * 0.3
@@ -382,28 +420,40 @@ def write_media(path: str, seed: int, faint_share: float = 0.3) -> dict:
     peak = float(np.max(np.abs(audio)))
     if peak > 0.99:
         audio *= 0.99 / peak
+    audio = (np.clip(audio, -1, 1) * 32767).astype("<i2").astype(np.float32) / 32768.0
     scene = new_scene(rng)
+    times = [k / FPS for k in range(int(seconds * FPS))]
+    jpegs = [jpeg(render(scene, events, sightings, tk)) for tk in times]
+    truth = sorted(((INDEX[c], c, round(e.onset, 4), round(e.offset, 4)) for e in events for c in e.classes()),
+                   key=lambda x: (x[2], x[0]))
+    return Recording(audio, times, jpegs, events, faint, truth, seconds)
+
+
+def write_media(path: str, seed: int, faint_share: float = 0.3, rounds: int = 1, lead: float = 1.0) -> dict:
+    """``recording(seed, rounds, lead=lead)`` as Matroska (Motion JPEG 320x240 at 2 fps, FLAC 16 kHz mono); writes and
+    returns its description (``path`` with ``.json`` for ``.mkv``): length, events as laid out, and the truth per class."""
+    rec = recording(seed, rounds, faint_share, lead=lead)
     with tempfile.TemporaryDirectory() as tmp:
-        for k in range(int(seconds * FPS)):
+        for k, data in enumerate(rec.jpegs):
             with open(os.path.join(tmp, f"f{k:06d}.jpg"), "wb") as f:
-                f.write(jpeg(render(scene, events, sightings, k / FPS)))
+                f.write(data)
         wav = os.path.join(tmp, "a.wav")
         with wave.open(wav, "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(RATE)
-            w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+            w.writeframes(np.round(rec.audio * 32768.0).astype("<i2").tobytes())
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-framerate", str(FPS), "-i", os.path.join(tmp, "f%06d.jpg"),
                         "-i", wav, "-c:v", "copy", "-c:a", "flac", "-shortest", path], check=True)
     mids = {name: mid for _, mid, name in LABELS}
-    truth = sorted(((INDEX[c], c, round(e.onset, 4), round(e.offset, 4)) for e in events for c in e.classes()),
-                   key=lambda x: (x[2], x[0]))
-    desc = {"made_by": f"models/python/avstream_models/av_data.py --media FILE --seed {seed}", "sample_rate": RATE,
-            "fps": FPS, "size": [WIDTH, HEIGHT], "seconds": round(seconds, 4),
+    made_by = (f"models/python/avstream_models/av_data.py --media FILE --seed {seed}"
+               + (f" --rounds {rounds}" if rounds > 1 else "") + (f" --lead {lead:g}" if lead != 1.0 else ""))
+    desc = {"made_by": made_by, "sample_rate": RATE,
+            "fps": FPS, "size": [WIDTH, HEIGHT], "seconds": round(rec.seconds, 4),
             "events": [{"kind": e.kind, "classes": e.classes(), "onset": round(e.onset, 4), "offset": round(e.offset, 4),
-                        "faint": f} for e, f in zip(events, faint)],
+                        "faint": f} for e, f in zip(rec.events, rec.faint)],
             "truth": [{"class": c, "label": name, "mid": mids[name], "onset": on, "offset": off}
-                      for c, name, on, off in truth]}
+                      for c, name, on, off in rec.truth]}
     with open(os.path.splitext(path)[0] + ".json", "w") as f:
         json.dump(desc, f, indent=1)
         f.write("\n")
@@ -419,14 +469,18 @@ def main(argv=None) -> int:
     ap.add_argument("--val", type=int, default=400)
     ap.add_argument("--test", type=int, default=400)
     ap.add_argument("--media", help="write one media file (.mkv) of a scene with known events instead")
+    ap.add_argument("--rounds", type=int, default=1, help="--media: events of each kind in the scene")
+    ap.add_argument("--lead", type=float, default=1.0, help="--media: seconds of the scene before the first event")
     ap.add_argument("--splits", default="train,val,test", help="the splits to write")
+    ap.add_argument("--sequence-share", type=float, default=0.0,
+                    help="share of the clips cut from longer scenes, events one after another")
     ap.add_argument("--workers", type=int, default=1, help="processes making clips (the clips do not depend on it)")
     ap.add_argument("--save-banks", help="only render the splits' sources and save them to this .npz")
     ap.add_argument("--banks", help="read the splits' sources from this .npz (--save-banks) instead of rendering them")
     args = ap.parse_args(argv)
     splits = [x for x in args.splits.split(",") if x]
     if args.media:
-        desc = write_media(args.media, args.seed)
+        desc = write_media(args.media, args.seed, rounds=args.rounds, lead=args.lead)
         print(f"{desc['seconds']:.1f} s, {len(desc['events'])} events ({sum(e['faint'] for e in desc['events'])} faint) "
               f"in {args.media}")
         return 0
@@ -436,7 +490,8 @@ def main(argv=None) -> int:
         save_banks(args.save_banks, args.seed, args.bank, splits)
         return 0
     counts = {"train": args.train, "val": args.val, "test": args.test}
-    write_splits(args.out, args.seed, args.bank, {k: counts[k] for k in splits}, args.workers, args.banks)
+    write_splits(args.out, args.seed, args.bank, {k: counts[k] for k in splits}, args.workers, args.banks,
+                 args.sequence_share)
     return 0
 
 

@@ -44,6 +44,7 @@ class AudioVisualConfig:
     tubelet: tuple = TUBELET
     video_depth: int = 0          # 0: as deep as the audio encoder (the official model)
     temporal_kernel: int = 0      # >0: a temporal layer over the per-column features (not in the official model)
+    frame_video: bool = False     # the per-column outputs see the video at their time, not the whole span's mean
 
     @property
     def video_grid(self):
@@ -108,6 +109,29 @@ class Temporal(nn.Module):
         return x + self.pw(F.gelu(self.dw(x.transpose(1, 2)).transpose(1, 2)))
 
 
+def column_video_weights(cfg: AudioVisualConfig, fps: float = 2.0, column_seconds: float = 0.16) -> torch.Tensor:
+    """[columns, tubelet times]: which tubelet time each audio column sees. The video is the ``frames`` at ``fps``
+    centred in the audio input (slot k at middle - span / 2 + k / fps), a frame standing for the half period around
+    it, so tubelet time g covers [g, g + 1) tubelet lengths from the span's start less half a period. A column takes
+    the tubelet times it overlaps, by overlap; a column before the first or after the last takes the nearest."""
+    t_cols = cfg.audio.grid[0]
+    groups = cfg.video_grid[0]
+    step = cfg.tubelet[0] / fps
+    first = t_cols * column_seconds / 2 - cfg.frames / fps / 2 - 0.5 / fps
+    w = torch.zeros(t_cols, groups)
+    for k in range(t_cols):
+        a, b = k * column_seconds, (k + 1) * column_seconds
+        for g in range(groups):
+            lo, hi = first + g * step, first + (g + 1) * step
+            if g == 0:
+                lo = -1e9
+            if g == groups - 1:
+                hi = 1e9
+            w[k, g] = max(0.0, min(b, hi) - max(a, lo))
+        w[k] /= w[k].sum()
+    return w
+
+
 class AudioVisualMAViL(nn.Module):
     """forward(fbank [B, 1, 1024, 128], video [B, 3, 8, 224, 224]) -> logits [B, C], frame_logits [B, T/16, C]."""
 
@@ -134,6 +158,8 @@ class AudioVisualMAViL(nn.Module):
         nn.init.normal_(self.cls_token_v, std=0.02)
         self.apply(mavil.AudioViT._init)
         self.temporal_av = Temporal(2 * d, cfg.temporal_kernel) if cfg.temporal_kernel else None
+        if cfg.frame_video:
+            self.register_buffer("column_video", column_video_weights(cfg), persistent=False)
 
     def forward(self, fbank: torch.Tensor, video: torch.Tensor):
         return self.fuse(self.encode_audio(fbank), video)
@@ -154,7 +180,13 @@ class AudioVisualMAViL(nn.Module):
         logits = self.head_av(self.fc_norm_av(torch.cat([audio.mean(dim=1), video_mean], dim=1)))
         t, f = a.grid
         columns = audio.reshape(-1, t, f, a.embed_dim).mean(dim=2)                          # [B, T/16, D]
-        both = self.fc_norm_av(torch.cat([columns, video_mean.unsqueeze(1).expand(-1, t, -1)], dim=2))  # [B, T/16, 2D]
+        if self.cfg.frame_video:    # each column next to the mean video tokens of the tubelet time at its time
+            gt, gh, gw = self.cfg.video_grid
+            groups = xv[:, 2 + n:].reshape(-1, gt, gh * gw, a.embed_dim).mean(dim=2)        # [B, 4, D]
+            column_video = torch.matmul(self.column_video, groups)                         # [B, T/16, D]
+        else:
+            column_video = video_mean.unsqueeze(1).expand(-1, t, -1)
+        both = self.fc_norm_av(torch.cat([columns, column_video], dim=2))                  # [B, T/16, 2D]
         if self.temporal_av is not None:
             both = self.temporal_av(both)
         return logits, self.head_av(both)

@@ -72,7 +72,7 @@ public final class BundledRecording {
      * at {@code sampleRate} and, with {@code video}, its frames (2 fps, 320 x 240 JPEG), each at its offset from the
      * first sample.
      */
-    static Media decode(String resource, String fileName, int sampleRate, boolean video) {
+    public static Media decode(String resource, String fileName, int sampleRate, boolean video) {
         try {
             Path dir = Files.createTempDirectory("avstream-recording");
             Path file = copy(resource, dir, fileName);

@@ -88,7 +88,11 @@ public final class KnownEvents {
         return BundledRecording.decode(AUDIO_VISUAL, "audio-visual.mkv", sampleRate, true);
     }
 
-    private static KnownEvents of(String resource) {
+    /**
+     * The events of a recording on the class path: {@code resource + ".json"} as {@code event_recording.py} and
+     * {@code av_data.py --media} write it.
+     */
+    public static KnownEvents of(String resource) {
         JsonNode root = BundledRecording.truth(resource);
         List<Event> events = new ArrayList<>();
         for (JsonNode e : root.get("truth")) {
