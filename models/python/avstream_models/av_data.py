@@ -10,6 +10,10 @@ alone does not:
   under the background noise), while their object is in plain view;
 - hidden sources: about 10 % of events sound normally with their object out of view (so the sound still counts).
 
+With ``--sequence-share S``, a share S of the training clips are cuts from longer scenes instead: events one after
+another with 0.3-2.5 s between them from before the clip's start, as a camera's stream has them (the job's windows
+are cuts of a stream), rather than 0-4 events at random places.
+
 The model sees MAViL's video input, the 4 s centred in the clip (8 frames at 2 fps, AV-SUPERB's sampling): those
 frames are rendered at the capture size (320 x 240), JPEG-encoded as the capture path does, and kept as JPEG bytes;
 training decodes them and applies the job's preprocessing (bilinear resize to 224 x 224, ImageNet normalisation).

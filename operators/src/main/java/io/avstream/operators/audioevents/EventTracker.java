@@ -104,7 +104,7 @@ public final class EventTracker implements Serializable {
         }
         if (lookaheadUs > 0) {
             int n = r.columns - pendingFrom;
-            s.pending = java.util.Arrays.copyOfRange(r.columnProbs, pendingFrom * classes, r.columns * classes);
+            s.pending = Arrays.copyOfRange(r.columnProbs, pendingFrom * classes, r.columns * classes);
             s.pendingColumns = n;
             s.pendingFirstUs = r.firstColumnUs + pendingFrom * r.columnUs;
             s.pendingColumnUs = r.columnUs;
