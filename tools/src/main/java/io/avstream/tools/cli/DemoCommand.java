@@ -100,6 +100,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (streams < 0 || audioStreams < 0 || avStreams < 0 || speechStreams < 0
+                || streams + audioStreams + avStreams + speechStreams == 0) {
+            spec.commandLine().getErr().println("avstream demo: stream counts must be 0 or more, and at least one "
+                    + "stream of some kind is needed");
+            return spec.exitCodeOnInvalidInput();
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch cleanedUp = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -112,8 +118,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();
-        out.printf("avstream demo: %d MoCap streams, %d audio streams, %d speaking streams, %s, parallelism %d, %s "
-                + "delivery%n", streams, audioStreams, speechStreams, duration, parallelism, delivery);
+        out.printf("avstream demo: %d MoCap streams, %d audio streams, %d camera streams, %d speaking streams, %s, "
+                + "parallelism %d, %s delivery%n", streams, audioStreams, avStreams, speechStreams, duration, parallelism,
+                delivery);
         EmbeddedKafka broker;
         try {
             broker = EmbeddedKafka.start(kafkaPort, Map.of());
@@ -130,7 +137,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             kafka.createTopic(Topics.MOCAP, 4);
             kafka.createTopic(Topics.PREDICTIONS_ACTION, 4);
             kafka.createTopic(Topics.DEADLETTER, 1);
-            List<String> pipelines = new ArrayList<>(List.of(ActionPipeline.NAME));
+            List<String> pipelines = new ArrayList<>();
+            if (streams > 0) {
+                pipelines.add(ActionPipeline.NAME);
+            }
             if (audioStreams > 0 || speechStreams > 0) {
                 kafka.createTopic(Topics.AUDIO, 4);
             }
@@ -185,14 +195,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                          config.flink().get(AudioVisualOptions.VIDEO_TOPIC)) : null;
                  SpeechDemo speech = speechStreams > 0 ? new SpeechDemo(kafka.bootstrapServers(),
                          config.flink().get(SpeechOptions.PREDICTIONS_TOPIC), speechStreams, out, quiet) : null;
-                 MocapKafkaProducer producer = MocapKafkaProducer.builder()
+                 MocapKafkaProducer producer = streams == 0 ? null : MocapKafkaProducer.builder()
                          .setBootstrapServers(kafka.bootstrapServers())
                          .setTopic(Topics.MOCAP)
                          .setStreams(streams)
                          .optSeed(seed)
                          .build()) {
-                producer.start();
-                out.printf("producing %d MoCap streams at 25 fps%n", streams);
+                if (producer != null) {
+                    producer.start();
+                    out.printf("producing %d MoCap streams at 25 fps%n", streams);
+                }
                 if (audio != null) {
                     audio.start();
                 }
@@ -203,7 +215,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     speech.start();
                 }
                 stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-                producer.stop();
+                if (producer != null) {
+                    producer.stop();
+                }
                 // let the windows that are already closed reach the consumer
                 Thread.sleep(1500);
                 if (audio != null) {
@@ -215,8 +229,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 if (speech != null) {
                     speech.stop();
                 }
-                out.printf("%nMoCap: sent %d frames; action predictions:", producer.framesSent());
-                summary.print(out, (System.nanoTime() - startedNs) / 1e9);
+                if (producer != null) {
+                    out.printf("%nMoCap: sent %d frames; action predictions:", producer.framesSent());
+                    summary.print(out, (System.nanoTime() - startedNs) / 1e9);
+                }
                 if (audio != null) {
                     audio.finish((System.nanoTime() - startedNs) / 1e9);
                 }
@@ -226,8 +242,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 if (speech != null) {
                     speech.finish((System.nanoTime() - startedNs) / 1e9);
                 }
+            } finally {
+                // whatever happened here, the job stops before the broker and the JVM go (its models are native)
+                client.cancel().get(30, TimeUnit.SECONDS);
             }
-            client.cancel().get(30, TimeUnit.SECONDS);
         } finally {
             cleanedUp.countDown();
             removeHook(hook);
