@@ -207,9 +207,8 @@ def main(argv=None) -> int:
         data = json.load(f)
     training = {k: v for k, v in metrics["training"].items() if k != "log"}
     audio_training = {k: v for k, v in audio["training"].items() if k != "log"}
-    head = ""
-    if training.get("temporal_kernel"):
-        head = f" --temporal-kernel {training['temporal_kernel']} --frame-weight {training.get('frame_weight', 1.0)}"
+    temporal = f" --temporal-kernel {training['temporal_kernel']}" if training.get("temporal_kernel") else ""
+    head = temporal + (f" --frame-weight {training.get('frame_weight', 1.0)}" if temporal else "")
     video_head = " --frame-video" if training.get("frame_video") else ""
     sequence = data.get("sequence_share", 0)
     seq_arg = f" --sequence-share {sequence}" if sequence else ""
@@ -237,12 +236,12 @@ def main(argv=None) -> int:
             f"python3 models/python/train_av.py {audio_train} --model audio --out OUT_AUDIO   # on the GPU machine"
             + ("; DATA_AUDIO: the training clips made without --sequence-share" if seq_arg else ""),
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --init OUT/model.pt --epochs 0 "
-            f"--finetune-audio {training['finetune_audio']}{head.split(' --frame-weight')[0]}{video_head}",
+            f"--finetune-audio {training['finetune_audio']}{temporal}{video_head}",
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "
             f"--init OUT_AUDIO/model.pt --epochs 0 --finetune-audio {audio_training['finetune_audio']}"
-            f"{head.split(' --frame-weight')[0]}",
+            f"{temporal}",
             *([f"(cd models/python && /usr/bin/python3 -m avstream_models.av_stream --state OUT/model.pt"
-               f"{head.split(' --frame-weight')[0]}{video_head} --lookahead-ms {stream['lookahead_ms']} --out STREAM)"]
+               f"{temporal}{video_head} --lookahead-ms {stream['lookahead_ms']} --out STREAM)"]
               if stream else []),
             "/usr/bin/python3 models/python/export_av.py --state OUT/model.pt --metrics OUT/metrics.json "
             f"--audio-metrics OUT_AUDIO/metrics.json --data DATA --version {args.version}"

@@ -117,29 +117,10 @@ def calibrate(clip_probs, clip_y, frame_probs, events):
             if f > best_f:
                 best, best_f = float(t), f
         clip_thr.append(round(best, 3))
-    enter = [0.5] * classes
-    exit_ = [0.35] * classes
     times = [k * COLUMN_SECONDS for k in range(frame_probs.shape[1])]
-    truths = [truth_events(e) for e in events]
-    for c in range(classes):
-        best = (0.5, 0.35)
-        best_f = -1.0
-        for en in (0.3, 0.4, 0.5, 0.6, 0.7):
-            for ex_ratio in (0.5, 0.7, 0.85):
-                tp = det = tru = 0
-                for i in range(len(frame_probs)):
-                    # this class alone: its column probabilities, its detections, its truths
-                    d = ev.track(frame_probs[i][:, c:c + 1], times, COLUMN_SECONDS, [en], [en * ex_ratio],
-                                 MIN_DURATION, MERGE_GAP)
-                    t = [(0, on, off) for k, on, off in truths[i] if k == c]
-                    a, b, n = ev.match_events([(0, x.onset, x.offset) for x in d], t, TOLERANCE)
-                    tp, det, tru = tp + a, det + b, tru + n
-                p = tp / det if det else 0
-                r = tp / tru if tru else 0
-                f = 2 * p * r / (p + r) if p + r > 0 else 0
-                if f > best_f:
-                    best, best_f = (en, round(en * ex_ratio, 3)), f
-        enter[c], exit_[c] = best
+    enter, exit_, _ = ev.calibrate_thresholds([(times, p) for p in frame_probs], [truth_events(e) for e in events],
+                                              classes, COLUMN_SECONDS, MIN_DURATION, MERGE_GAP, TOLERANCE,
+                                              (0.3, 0.4, 0.5, 0.6, 0.7), (0.5, 0.7, 0.85))
     return clip_thr, enter, exit_
 
 

@@ -104,7 +104,7 @@ def audio_tokens(model, fb, batch: int = 32) -> torch.Tensor:
         for s in range(0, len(fb), batch):
             out.append(model.encode_audio(tae.batch_input(fb, np.arange(s, min(len(fb), s + batch)))).half().cpu())
     return torch.cat(out)
-from avstream_models.video_golden import MEAN, STD, preprocess  # noqa: E402
+from avstream_models.video_golden import preprocess, preprocess_frames  # noqa: E402
 
 
 def video_input(video, idx) -> torch.Tensor:
@@ -127,12 +127,7 @@ def decoded_frames(video, n: int, threads: int = 8) -> torch.Tensor:
 def preprocess_batch(frames: torch.Tensor) -> torch.Tensor:
     """[B, 3, 8, 224, 224] from [B, 8, H, W, 3] uint8 (on any device): video_golden.preprocess of every frame."""
     b, t, h, w, _ = frames.shape
-    x = frames.reshape(b * t, h, w, 3).permute(0, 3, 1, 2).float() / 255.0
-    x = F.interpolate(x, size=(224, 224), mode="bilinear", align_corners=False, antialias=False)
-    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
-    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
-    x = (x - mean) / std
-    return x.reshape(b, t, 3, 224, 224).permute(0, 2, 1, 3, 4)
+    return preprocess_frames(frames.reshape(b * t, h, w, 3)).reshape(b, t, 3, 224, 224).permute(0, 2, 1, 3, 4)
 
 
 class Runner:

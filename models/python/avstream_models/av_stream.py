@@ -191,23 +191,10 @@ def calibrate(judged: List[Tuple[List[int], np.ndarray]], truths: List[List[Tupl
               ) -> Tuple[List[float], List[float], float]:
     """Per class, the enter and exit thresholds with the best event F1 over the recordings; and that F1 over all
     classes' events together."""
-    enter, exit_ = [0.5] * classes, [0.35] * classes
-    total = [0, 0, 0]
-    for c in range(classes):
-        best_f, best_counts = -1.0, (0, 0, 0)
-        for en in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-            for ratio in (0.4, 0.55, 0.7, 0.85, 1.0):
-                tp = det = tru = 0
-                for (starts, probs), truth in zip(judged, truths):
-                    d = detect(starts, probs[:, c:c + 1], [en], [en * ratio], min_duration, merge_gap)
-                    a, b, n = ev.match_events(d, [(0, on, off) for k, on, off in truth if k == c], TOLERANCE)
-                    tp, det, tru = tp + a, det + b, tru + n
-                p, r = (tp / det if det else 0), (tp / tru if tru else 0)
-                f = 2 * p * r / (p + r) if p + r > 0 else 0
-                if f > best_f + 1e-9:
-                    best_f, best_counts, enter[c], exit_[c] = f, (tp, det, tru), en, round(en * ratio, 3)
-        total = [x + y for x, y in zip(total, best_counts)]
-    f1 = ev.precision_recall([tuple(total)])["f1"]
+    enter, exit_, counts = ev.calibrate_thresholds(
+        [([s / 1e6 for s in starts], probs) for starts, probs in judged], truths, classes, COLUMN_US / 1e6,
+        min_duration, merge_gap, TOLERANCE, (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), (0.4, 0.55, 0.7, 0.85, 1.0))
+    f1 = ev.precision_recall([tuple(sum(x) for x in zip(*counts))])["f1"]
     return enter, exit_, f1
 
 

@@ -50,6 +50,34 @@ def track(probs: np.ndarray, times: Sequence[float], column_seconds: float, ente
     return sorted(out, key=lambda e: (e.onset, e.cls))
 
 
+def calibrate_thresholds(items: Sequence[Tuple[Sequence[float], np.ndarray]],
+                         truths: Sequence[Sequence[Tuple[int, float, float]]], classes: int, column_seconds: float,
+                         min_duration: float, merge_gap: float, tolerance: float, enters: Sequence[float],
+                         ratios: Sequence[float]) -> Tuple[List[float], List[float], List[Tuple[int, int, int]]]:
+    """Per class, the enter threshold (from ``enters``) and exit threshold (enter times one of ``ratios``) whose events
+    score the best F1 over the items (column start times and probabilities [T, C]) against their truths (class,
+    onset, offset); the first best on a tie. Returns enter, exit (rounded to 3 places) and each class's best
+    (true positives, detections, truths)."""
+    enter, exit_, counts = [0.5] * classes, [0.35] * classes, [(0, 0, 0)] * classes
+    for c in range(classes):
+        best_f = -1.0
+        for en in enters:
+            for ratio in ratios:
+                tp = det = tru = 0
+                for (times, probs), truth in zip(items, truths):
+                    # this class alone: its column probabilities, its detections, its truths
+                    d = track(probs[:, c:c + 1], times, column_seconds, [en], [en * ratio], min_duration, merge_gap)
+                    a, b, n = match_events([(0, x.onset, x.offset) for x in d],
+                                           [(0, on, off) for k, on, off in truth if k == c], tolerance)
+                    tp, det, tru = tp + a, det + b, tru + n
+                p = tp / det if det else 0
+                r = tp / tru if tru else 0
+                f = 2 * p * r / (p + r) if p + r > 0 else 0
+                if f > best_f:
+                    best_f, enter[c], exit_[c], counts[c] = f, en, round(en * ratio, 3), (tp, det, tru)
+    return enter, exit_, counts
+
+
 def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
     """AP of one class: mean of the precision at each positive, ranked by score (NaN without positives)."""
     positives = labels.sum()

@@ -33,12 +33,18 @@ def frame(w: int, h: int) -> np.ndarray:
     return np.stack([r, g, b], axis=-1).astype(np.uint8)
 
 
-def preprocess(rgb: np.ndarray) -> torch.Tensor:
-    x = torch.from_numpy(rgb).permute(2, 0, 1).unsqueeze(0).to(torch.float32) / 255.0   # [1, 3, h, w]
-    x = F.interpolate(x, size=(SIZE, SIZE), mode="bilinear", align_corners=False, antialias=False)[0]
-    mean = torch.tensor(MEAN).view(3, 1, 1)
-    std = torch.tensor(STD).view(3, 1, 1)
+def preprocess_frames(frames: torch.Tensor) -> torch.Tensor:
+    """[N, 3, 224, 224] from uint8 RGB frames [N, h, w, 3] (on any device)."""
+    x = frames.permute(0, 3, 1, 2).to(torch.float32) / 255.0                             # [N, 3, h, w]
+    x = F.interpolate(x, size=(SIZE, SIZE), mode="bilinear", align_corners=False, antialias=False)
+    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
     return (x - mean) / std
+
+
+def preprocess(rgb: np.ndarray) -> torch.Tensor:
+    """[3, 224, 224] from one uint8 RGB frame [h, w, 3]."""
+    return preprocess_frames(torch.from_numpy(np.ascontiguousarray(rgb)).unsqueeze(0))[0]
 
 
 def main(argv=None) -> int:

@@ -66,15 +66,10 @@ public final class OfflineAudioEvents {
                         translator.request(w).get(AudioEventsModel.FBANK).floats());
                 AudioResult r = translator.result(w, new InferenceResult(session.runBatch(inputs, 1), 1, 0, 0, 0));
                 out.add(r.prediction);
-                track(tracker, state, r, listener);
+                tracker.accept(state, r, listener);
             }
         }
         tracker.end(state, listener);
         return out;
-    }
-
-    /** A window's per-column probabilities through a stream's event tracker, as the job's event tracking does. */
-    static void track(EventTracker tracker, EventTracker.State state, AudioResult r, EventTracker.Listener listener) {
-        tracker.accept(state, r, listener);
     }
 }

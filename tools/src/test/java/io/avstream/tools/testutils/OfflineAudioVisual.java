@@ -78,7 +78,7 @@ public final class OfflineAudioVisual {
                     r = audioTranslator.result(w, new InferenceResult(audioSession.runBatch(inputs, 1), 1, 0, 0, 0));
                 }
                 out.add(r.prediction);
-                OfflineAudioEvents.track(tracker, state, r, listener);
+                tracker.accept(state, r, listener);
             }
         }
         tracker.end(state, listener);
