@@ -203,8 +203,7 @@ def main(argv=None) -> int:
                           "merge_gap_ms": int(round(stream["merge_gap_seconds"] * 1000)),
                           "lookahead_ms": int(stream["lookahead_ms"])}
     keys = ("val_map", "test_map", "test_faint_only_map", "test_ap", "test_events")
-    with open(os.path.join(args.data, "summary.json")) as f:
-        data = json.load(f)
+    data = av_data.read_summary(args.data)
     training = {k: v for k, v in metrics["training"].items() if k != "log"}
     audio_training = {k: v for k, v in audio["training"].items() if k != "log"}
     temporal = f" --temporal-kernel {training['temporal_kernel']}" if training.get("temporal_kernel") else ""
@@ -212,29 +211,44 @@ def main(argv=None) -> int:
     video_head = " --frame-video" if training.get("frame_video") else ""
     sequence = data.get("sequence_share", 0)
     seq_arg = f" --sequence-share {sequence}" if sequence else ""
+    renderings = set(data["splits"]["train"].get("renderings_per_kind", {"any": 40}).values())
+    bank_arg = f" --bank {renderings.pop()}" if renderings != {40} else ""    # av_data's default: 40
+    audio_own_data = audio_training.get("sequence_share", 0) != sequence    # 0.4.0's audio-only: random layouts
     if training.get("finetune_audio", 0) > 0:
         # the GPU recipe: sources rendered once, the training clips made and both models trained on a GPU machine,
         # then calibrated and tested here
         encoder_note = (f"audio encoder: mavil-audio-small's, fine-tuned with the rest at {training['finetune_audio']} "
                         "times the learning rate (SpecAugment);")
-        data_command = ("/usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train, then "
+        data_command = (f"/usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz{bank_arg} --splits train, "
+                        "then "
                         f"--banks BANKS.npz --splits train --train {training['train_clips']} --workers 16{seq_arg} "
                         "--out DATA, and "
                         "--splits val,test --out DATA (from models/python)")
 
-        train = (f"--data DATA --device cuda --epochs {training['epochs']} --batch {training['batch']} "
+        def budget(t):    # as run: the epochs that fit in --max-minutes there (unrecorded: the ones run)
+            if "max_minutes" not in t:
+                return f"--epochs {t['epochs']} --max-minutes 4"
+            return f"--epochs {t['epochs_requested']} --max-minutes {t['max_minutes']}"
+
+        def fit(t):
+            return f" ({t['epochs']} epochs fit)" if "max_minutes" in t else ""
+        train = (f"--data DATA --device cuda {{budget}} --batch {training['batch']} "
                  f"--lr {training['lr']} --finetune-audio {training['finetune_audio']}{head} --seed {training['seed']} "
-                 "--train-only --max-minutes 4")    # epochs: the ones run
-        audio_train = (train.replace(f"--epochs {training['epochs']}", f"--epochs {audio_training['epochs']}")
-                       .replace("--data DATA", "--data DATA_AUDIO" if seq_arg else "--data DATA"))
+                 "--train-only")
+        audio_train = (train.format(budget=budget(audio_training))
+                       .replace("--data DATA", "--data DATA_AUDIO" if audio_own_data else "--data DATA"))
+        train = train.format(budget=budget(training))
         commands = [
-            "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz --splits train)",
+            f"(cd models/python && /usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz{bank_arg} "
+            "--splits train)",
             "(cd models/python && python3 -m avstream_models.av_data --banks BANKS.npz --splits train "
             f"--train {training['train_clips']} --workers 16{seq_arg} --out DATA)   # on the GPU machine",
             "(cd models/python && /usr/bin/python3 -m avstream_models.av_data --splits val,test --out DATA)",
-            f"python3 models/python/train_av.py {train}{video_head} --cache-video --out OUT   # on the GPU machine",
+            f"python3 models/python/train_av.py {train}{video_head} --cache-video --out OUT   # on the GPU machine"
+            + fit(training),
             f"python3 models/python/train_av.py {audio_train} --model audio --out OUT_AUDIO   # on the GPU machine"
-            + ("; DATA_AUDIO: the training clips made without --sequence-share" if seq_arg else ""),
+            + fit(audio_training)
+            + ("; DATA_AUDIO: the training clips made without --sequence-share" if audio_own_data else ""),
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT --init OUT/model.pt --epochs 0 "
             f"--finetune-audio {training['finetune_audio']}{temporal}{video_head}",
             f"/usr/bin/python3 models/python/train_av.py --data DATA --out OUT_AUDIO --model audio "

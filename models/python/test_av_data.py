@@ -46,5 +46,40 @@ class FramesTest(unittest.TestCase):
         self.assertLess(float(np.abs(decoded.astype(float) - a[0]).mean()), 3.0)
 
 
+
+class BanksTest(unittest.TestCase):
+    """The training sources rendered once and carried to a machine without the renderers, whole or in parts."""
+
+    @staticmethod
+    def fake_bank(kind, count, seed, held_out):
+        # rendering i depends on i alone, as a real bank's (see the next test)
+        return [np.sin(np.arange(40 + 7 * i, dtype=np.float32) * 0.05 * (i + 1 + len(kind))) * 0.9
+                for i in range(count)]
+
+    def test_parts_read_back_as_the_whole_bank(self):
+        import tempfile
+        from unittest import mock
+        with tempfile.TemporaryDirectory() as d, mock.patch.object(av_data, "source_bank", self.fake_bank):
+            whole, a, b = (os.path.join(d, n) for n in ("whole.npz", "a.npz", "b.npz"))
+            av_data.save_banks(whole, 23, 3, ["train"])
+            av_data.save_banks(a, 23, 1, ["train"])
+            av_data.save_banks(b, 23, 3, ["train"], first=1)
+            from_whole = av_data.split_banks(23, 3, "train", whole)
+            from_parts = av_data.split_banks(23, 3, "train", f"{a},{b}")
+            self.assertEqual(set(from_whole), set(from_parts))
+            for k, xs in from_whole.items():
+                self.assertEqual(len(xs), 3)
+                for x, y, z in zip(xs, from_parts[k], self.fake_bank(k, 3, 23, False)):
+                    np.testing.assert_array_equal(x, y)
+                    np.testing.assert_allclose(x, z, atol=1 / 32767)
+            # a file without the split: the split is rendered
+            self.assertEqual(len(av_data.split_banks(23, 2, "val", whole)["speech"]), 2)
+
+    def test_a_kinds_first_renderings_do_not_depend_on_how_many_follow(self):
+        from avstream_models.audio_events_data import source_bank
+        for x, y in zip(source_bank("siren", 3, 7, True), source_bank("siren", 2, 7, True)):
+            np.testing.assert_array_equal(x, y)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -326,7 +326,9 @@ def main(argv=None) -> int:
             best_map = val_map
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
             torch.save(best_state, os.path.join(args.out, "model.pt"))
-    training = {"epochs": len(log), "batch": args.batch, "lr": args.lr, "seed": args.seed, "train_clips": n,
+    training = {"epochs": len(log), "epochs_requested": args.epochs, "max_minutes": args.max_minutes,
+                "batch": args.batch, "lr": args.lr, "seed": args.seed, "train_clips": n,
+                "sequence_share": av_data.read_summary(args.data).get("sequence_share", 0.0),
                 "finetune_audio": args.finetune_audio, "temporal_kernel": args.temporal_kernel,
                 "frame_weight": args.frame_weight, "frame_video": args.frame_video, "device": args.device, "log": log}
     trained = os.path.join(os.path.dirname(os.path.abspath(args.init)), "training.json") if args.init else ""

@@ -294,22 +294,32 @@ SPLITS = (("train", False, 0), ("val", True, 1000), ("test", True, 2000))
 
 def split_banks(seed: int, bank: int, split: str, saved: Optional[str] = None) -> Dict[str, List[np.ndarray]]:
     """The source renderings of a split: rendered (fluidsynth, espeak-ng, flite, sox), or read from ``saved``
-    (written by --save-banks) where the split is in it."""
+    (written by --save-banks; several files, comma-separated, are parts whose renderings follow one another) where
+    the split is in it."""
     held_out, offset = {n: (h, o) for n, h, o in SPLITS}[split]
-    if saved:
-        with np.load(saved) as z:
-            if f"{split}/speech" in z:
-                return {k: [z[f"{split}/{k}"][int(a):int(b)].astype(np.float32) / 32767.0
-                            for a, b in zip(z[f"{split}/{k}.offsets"][:-1], z[f"{split}/{k}.offsets"][1:])]
-                        for k in KINDS}
+    read: Dict[str, List[np.ndarray]] = {k: [] for k in KINDS}
+    for path in (saved or "").split(","):
+        if not path:
+            continue
+        with np.load(path) as z:
+            if f"{split}/speech" not in z:
+                continue
+            for k in KINDS:
+                samples, offsets = z[f"{split}/{k}"], z[f"{split}/{k}.offsets"]
+                read[k] += [samples[int(a):int(b)].astype(np.float32) / 32767.0
+                            for a, b in zip(offsets[:-1], offsets[1:])]
+    if read["speech"]:
+        return read
     return {k: source_bank(k, bank, seed + offset, held_out) for k in KINDS}
 
 
-def save_banks(path: str, seed: int, bank: int, splits: List[str]) -> None:
-    """Renders the splits' source banks once and keeps them as 16-bit samples, for a machine without the renderers."""
+def save_banks(path: str, seed: int, bank: int, splits: List[str], first: int = 0) -> None:
+    """Renders the splits' source banks once and keeps them as 16-bit samples, for a machine without the renderers;
+    with ``first``, only the renderings from that one on (a part: the renderings do not depend on how many follow)."""
     arrays = {}
     for split in splits:
         for k, xs in split_banks(seed, bank, split).items():
+            xs = xs[first:]
             arrays[f"{split}/{k}"] = np.concatenate([np.round(np.clip(x, -1, 1) * 32767).astype(np.int16) for x in xs])
             arrays[f"{split}/{k}.offsets"] = np.cumsum([0] + [len(x) for x in xs]).astype(np.int64)
     np.savez_compressed(path, **arrays)
@@ -350,17 +360,25 @@ def write_splits(out: str, seed: int, bank: int, counts: Dict[str, int], workers
         with open(os.path.join(out, f"{split}_events.json"), "w") as f:
             json.dump(events, f)
         summary["splits"][split] = {"clips": count, "held_out_sources": held_out,
+                                    "renderings_per_kind": {k: len(v) for k, v in _BANKS.items()},
                                     "positives": {n: int(clip_y[:, i].sum()) for i, n in enumerate(NAMES)},
                                     "faint_only_positives": int(faint_y.sum()),
                                     "sha256": fingerprint([feats, clip_y, frame_y, offsets])}
         print(f"{split}: {count} clips, {int(faint_y.sum())} faint-only labels", flush=True)
-    path = os.path.join(out, "summary.json")
-    if os.path.exists(path):    # splits written before, by another run
-        with open(path) as f:
-            summary["splits"] = {**json.load(f)["splits"], **summary["splits"]}
-    with open(path, "w") as f:
+    before = read_summary(out)    # splits written before, by another run
+    summary["splits"] = {**before.get("splits", {}), **summary["splits"]}
+    with open(os.path.join(out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     return summary
+
+
+def read_summary(data: str) -> dict:
+    """The data folder's summary.json (write_splits), or {} where there is none."""
+    path = os.path.join(data, "summary.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
 
 
 def load_video(data: str, split: str):
@@ -433,10 +451,11 @@ def recording(seed: int, rounds: int = 1, faint_share: float = 0.3, bank_seed: O
     return Recording(audio, times, jpegs, events, faint, truth, seconds)
 
 
-def write_media(path: str, seed: int, faint_share: float = 0.3, rounds: int = 1, lead: float = 1.0) -> dict:
-    """``recording(seed, rounds, lead=lead)`` as Matroska (Motion JPEG 320x240 at 2 fps, FLAC 16 kHz mono); writes and
+def write_media(path: str, seed: int, faint_share: float = 0.3, rounds: int = 1, lead: float = 1.0,
+                bank_seed: Optional[int] = None) -> dict:
+    """``recording(seed, rounds, lead=lead, bank_seed=bank_seed)`` as Matroska (Motion JPEG 320x240 at 2 fps, FLAC 16 kHz mono); writes and
     returns its description (``path`` with ``.json`` for ``.mkv``): length, events as laid out, and the truth per class."""
-    rec = recording(seed, rounds, faint_share, lead=lead)
+    rec = recording(seed, rounds, faint_share, bank_seed=bank_seed, lead=lead)
     with tempfile.TemporaryDirectory() as tmp:
         for k, data in enumerate(rec.jpegs):
             with open(os.path.join(tmp, f"f{k:06d}.jpg"), "wb") as f:
@@ -451,7 +470,8 @@ def write_media(path: str, seed: int, faint_share: float = 0.3, rounds: int = 1,
                         "-i", wav, "-c:v", "copy", "-c:a", "flac", "-shortest", path], check=True)
     mids = {name: mid for _, mid, name in LABELS}
     made_by = (f"models/python/avstream_models/av_data.py --media FILE --seed {seed}"
-               + (f" --rounds {rounds}" if rounds > 1 else "") + (f" --lead {lead:g}" if lead != 1.0 else ""))
+               + (f" --rounds {rounds}" if rounds > 1 else "") + (f" --lead {lead:g}" if lead != 1.0 else "")
+               + (f" --bank-seed {bank_seed}" if bank_seed is not None else ""))
     desc = {"made_by": made_by, "sample_rate": RATE,
             "fps": FPS, "size": [WIDTH, HEIGHT], "seconds": round(rec.seconds, 4),
             "events": [{"kind": e.kind, "classes": e.classes(), "onset": round(e.onset, 4), "offset": round(e.offset, 4),
@@ -475,23 +495,28 @@ def main(argv=None) -> int:
     ap.add_argument("--media", help="write one media file (.mkv) of a scene with known events instead")
     ap.add_argument("--rounds", type=int, default=1, help="--media: events of each kind in the scene")
     ap.add_argument("--lead", type=float, default=1.0, help="--media: seconds of the scene before the first event")
+    ap.add_argument("--bank-seed", type=int,
+                    help="--media: seed of the held-out source renderings (default: the audio-event test split's)")
     ap.add_argument("--splits", default="train,val,test", help="the splits to write")
     ap.add_argument("--sequence-share", type=float, default=0.0,
                     help="share of the clips cut from longer scenes, events one after another")
     ap.add_argument("--workers", type=int, default=1, help="processes making clips (the clips do not depend on it)")
     ap.add_argument("--save-banks", help="only render the splits' sources and save them to this .npz")
-    ap.add_argument("--banks", help="read the splits' sources from this .npz (--save-banks) instead of rendering them")
+    ap.add_argument("--bank-from", type=int, default=0,
+                    help="--save-banks: keep the renderings from this one on (a part of the bank)")
+    ap.add_argument("--banks", help="read the splits' sources from this .npz (--save-banks; parts: comma-separated, "
+                                    "in order) instead of rendering them")
     args = ap.parse_args(argv)
     splits = [x for x in args.splits.split(",") if x]
     if args.media:
-        desc = write_media(args.media, args.seed, rounds=args.rounds, lead=args.lead)
+        desc = write_media(args.media, args.seed, rounds=args.rounds, lead=args.lead, bank_seed=args.bank_seed)
         print(f"{desc['seconds']:.1f} s, {len(desc['events'])} events ({sum(e['faint'] for e in desc['events'])} faint) "
               f"in {args.media}")
         return 0
     if not args.out and not args.save_banks:
         ap.error("--out, --save-banks or --media is needed")
     if args.save_banks:
-        save_banks(args.save_banks, args.seed, args.bank, splits)
+        save_banks(args.save_banks, args.seed, args.bank, splits, args.bank_from)
         return 0
     counts = {"train": args.train, "val": args.val, "test": args.test}
     write_splits(args.out, args.seed, args.bank, {k: counts[k] for k in splits}, args.workers, args.banks,

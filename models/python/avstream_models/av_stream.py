@@ -239,6 +239,8 @@ def main(argv=None) -> int:
     ap.add_argument("--lookahead-ms", type=int, default=4620)
     ap.add_argument("--val", default="101,102,103,104", help="seeds of the calibration recordings (validation sources)")
     ap.add_argument("--test", default="201,202,203,204", help="seeds of the test recordings (test sources)")
+    ap.add_argument("--test-bank-seed", type=int, default=TEST_SEED,
+                    help="the test recordings' source renderings: this seed for the first, the next for the next...")
     ap.add_argument("--rounds", type=int, default=2, help="events of each kind per recording")
     ap.add_argument("--test-lead", type=float, default=4.0,
                     help="seconds of a test recording before its first event (the first 3 s of a stream have no "
@@ -276,7 +278,7 @@ def main(argv=None) -> int:
     # each recording from its own renderings of the validation or test sources (4 of each kind: a few renderings
     # would stand for their sources too narrowly, for the thresholds and for the measure)
     sets = {"val": [made(int(s), args.rounds, VAL_SEED + i) for i, s in enumerate(args.val.split(",")) if s],
-            "test": [made(int(s), args.rounds, TEST_SEED + i, args.test_lead) for i, s in enumerate(args.test.split(","))
+            "test": [made(int(s), args.rounds, args.test_bank_seed + i, args.test_lead) for i, s in enumerate(args.test.split(","))
                      if s],
             "demo": [made(args.media_seed, 1)]}
     judged = {}
