@@ -225,19 +225,19 @@ def main(argv=None) -> int:
                         "--out DATA, and "
                         "--splits val,test --out DATA (from models/python)")
 
-        def budget(t):    # as run: the epochs that fit in --max-minutes there (unrecorded: the ones run)
-            if "max_minutes" not in t:
+        def budget(t):    # as run: the epochs asked for, and the minutes they had (before 0.5.0: the epochs run)
+            if "epochs_requested" not in t:
                 return f"--epochs {t['epochs']} --max-minutes 4"
-            return f"--epochs {t['epochs_requested']} --max-minutes {t['max_minutes']}"
+            minutes = f" --max-minutes {t['max_minutes']}" if t["max_minutes"] else ""
+            return f"--epochs {t['epochs_requested']}{minutes}"
 
         def fit(t):
-            return f" ({t['epochs']} epochs fit)" if "max_minutes" in t else ""
-        train = (f"--data DATA --device cuda {{budget}} --batch {training['batch']} "
-                 f"--lr {training['lr']} --finetune-audio {training['finetune_audio']}{head} --seed {training['seed']} "
-                 "--train-only")
-        audio_train = (train.format(budget=budget(audio_training))
-                       .replace("--data DATA", "--data DATA_AUDIO" if audio_own_data else "--data DATA"))
-        train = train.format(budget=budget(training))
+            return f" ({t['epochs']} epochs fit)" if t.get("max_minutes") else ""
+        recipe = (f"--batch {training['batch']} --lr {training['lr']} --finetune-audio {training['finetune_audio']}"
+                  f"{head} --seed {training['seed']} --train-only")
+        train = f"--data DATA --device cuda {budget(training)} {recipe}"
+        audio_data = "DATA_AUDIO" if audio_own_data else "DATA"
+        audio_train = f"--data {audio_data} --device cuda {budget(audio_training)} {recipe}"
         commands = [
             f"(cd models/python && /usr/bin/python3 -m avstream_models.av_data --save-banks BANKS.npz{bank_arg} "
             "--splits train)",

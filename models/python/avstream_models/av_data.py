@@ -453,8 +453,9 @@ def recording(seed: int, rounds: int = 1, faint_share: float = 0.3, bank_seed: O
 
 def write_media(path: str, seed: int, faint_share: float = 0.3, rounds: int = 1, lead: float = 1.0,
                 bank_seed: Optional[int] = None) -> dict:
-    """``recording(seed, rounds, lead=lead, bank_seed=bank_seed)`` as Matroska (Motion JPEG 320x240 at 2 fps, FLAC 16 kHz mono); writes and
-    returns its description (``path`` with ``.json`` for ``.mkv``): length, events as laid out, and the truth per class."""
+    """``recording(seed, rounds, lead=lead, bank_seed=bank_seed)`` as Matroska (Motion JPEG 320x240 at 2 fps, FLAC
+    16 kHz mono); writes and returns its description (``path`` with ``.json`` for ``.mkv``): length, events as laid
+    out, and the truth per class."""
     rec = recording(seed, rounds, faint_share, bank_seed=bank_seed, lead=lead)
     with tempfile.TemporaryDirectory() as tmp:
         for k, data in enumerate(rec.jpegs):

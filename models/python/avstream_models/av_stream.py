@@ -278,8 +278,8 @@ def main(argv=None) -> int:
     # each recording from its own renderings of the validation or test sources (4 of each kind: a few renderings
     # would stand for their sources too narrowly, for the thresholds and for the measure)
     sets = {"val": [made(int(s), args.rounds, VAL_SEED + i) for i, s in enumerate(args.val.split(",")) if s],
-            "test": [made(int(s), args.rounds, args.test_bank_seed + i, args.test_lead) for i, s in enumerate(args.test.split(","))
-                     if s],
+            "test": [made(int(s), args.rounds, args.test_bank_seed + i, args.test_lead)
+                     for i, s in enumerate(args.test.split(",")) if s],
             "demo": [made(args.media_seed, 1)]}
     judged = {}
     for name, recs in sets.items():
