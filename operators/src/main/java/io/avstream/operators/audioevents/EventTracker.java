@@ -87,27 +87,29 @@ public final class EventTracker implements Serializable {
      * lookahead, its columns after those wait in {@code s} for a later window or {@link #end}.
      */
     public void accept(State s, AudioResult r, Listener out) {
-        int classes = r.classes;
-        float[] column = new float[classes];
         int pendingFrom = r.columns;
-        for (int k = 0; k < r.columns; k++) {
+        for (int k = 0; lookaheadUs > 0 && k < r.columns; k++) {
             long start = r.firstColumnUs + k * r.columnUs;
-            if (start < s.nextColumnUs) {
-                continue;
-            }
-            if (lookaheadUs > 0 && (!r.full || start + r.columnUs > r.windowEndUs - lookaheadUs)) {
+            if (start >= s.nextColumnUs && (!r.full || start + r.columnUs > r.windowEndUs - lookaheadUs)) {
                 pendingFrom = k;
                 break;
             }
-            System.arraycopy(r.columnProbs, k * classes, column, 0, classes);
-            accept(s, start, r.columnUs, column, out);
         }
+        judge(s, r.columnProbs, pendingFrom, r.firstColumnUs, r.columnUs, out);
         if (lookaheadUs > 0) {
-            int n = r.columns - pendingFrom;
-            s.pending = Arrays.copyOfRange(r.columnProbs, pendingFrom * classes, r.columns * classes);
-            s.pendingColumns = n;
+            s.pending = Arrays.copyOfRange(r.columnProbs, pendingFrom * r.classes, r.columns * r.classes);
+            s.pendingColumns = r.columns - pendingFrom;
             s.pendingFirstUs = r.firstColumnUs + pendingFrom * r.columnUs;
             s.pendingColumnUs = r.columnUs;
+        }
+    }
+
+    /** The first {@code columns} columns of {@code probs} ({@code columns x classes}), column by column. */
+    private void judge(State s, float[] probs, int columns, long firstUs, long columnUs, Listener out) {
+        float[] column = new float[enter.length];
+        for (int k = 0; k < columns; k++) {
+            System.arraycopy(probs, k * enter.length, column, 0, enter.length);
+            accept(s, firstUs + k * columnUs, columnUs, column, out);
         }
     }
 
@@ -170,11 +172,7 @@ public final class EventTracker implements Serializable {
      */
     public void end(State s, Listener out) {
         if (s.pendingColumns > 0) {
-            float[] column = new float[enter.length];
-            for (int k = 0; k < s.pendingColumns; k++) {
-                System.arraycopy(s.pending, k * enter.length, column, 0, enter.length);
-                accept(s, s.pendingFirstUs + k * s.pendingColumnUs, s.pendingColumnUs, column, out);
-            }
+            judge(s, s.pending, s.pendingColumns, s.pendingFirstUs, s.pendingColumnUs, out);
             s.pending = null;
             s.pendingColumns = 0;
         }

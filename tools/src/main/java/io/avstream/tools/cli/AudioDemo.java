@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.avstream.deploy.audiovisual.AudioVisualOptions;
 import io.avstream.operators.audioevents.AudioEventsModel;
 import io.avstream.operators.inference.ModelRef;
 import io.avstream.schemas.AudioEvent;
@@ -25,15 +24,17 @@ final class AudioDemo extends LoopedRecordingDemo {
     private final KnownEvents known;
     private final String kind;
     /** How long after the recording's end its first pass's events have all come. */
-    private double settleSeconds = 5;
+    private final double settleSeconds;
     private final LatencySummary summary = new LatencySummary();
     private final Map<String, List<KnownEvents.Event>> firstPass = new TreeMap<>();
     private final Map<String, long[]> windowsByModel = new TreeMap<>();
 
-    AudioDemo(String bootstrapServers, String predictionsTopic, int count, PrintStream out, boolean quiet) throws IOException {
+    AudioDemo(String bootstrapServers, String predictionsTopic, int count, PrintStream out, boolean quiet, String model)
+            throws IOException {
         super(bootstrapServers, predictionsTopic, count, "audio-", KnownEvents::copyRecording, out, quiet);
         this.known = KnownEvents.bundled();
         this.kind = "audio";
+        this.settleSeconds = settleSeconds(model);
     }
 
     /**
@@ -41,14 +42,20 @@ final class AudioDemo extends LoopedRecordingDemo {
      * their source is in view), audio and 2 fps video, for the audio-visual pipeline.
      */
     AudioDemo(String bootstrapServers, String predictionsTopic, int count, PrintStream out, boolean quiet, String audioTopic,
-            String videoTopic) throws IOException {
+            String videoTopic, String model) throws IOException {
         super(bootstrapServers, predictionsTopic, count, "cam-", KnownEvents::copyAudioVisual, out, quiet, audioTopic,
                 videoTopic);
         this.known = KnownEvents.audioVisual();
         this.kind = "audio-visual";
-        // the audio-visual package judges each moment from a later window: its events come that much later
-        this.settleSeconds += AudioEventsModel.of(ModelRef.of(AudioVisualOptions.MODEL.defaultValue()).load()).tracker()
-                .lookaheadUs() / 1e6;
+        this.settleSeconds = settleSeconds(model);
+    }
+
+    /**
+     * 5 s, plus the lookahead of the job's package ({@code model}, a model reference): a package that judges each
+     * moment from a later window reports its events that much later.
+     */
+    private static double settleSeconds(String model) {
+        return 5 + AudioEventsModel.of(ModelRef.of(model).load()).tracker().lookaheadUs() / 1e6;
     }
 
     @Override

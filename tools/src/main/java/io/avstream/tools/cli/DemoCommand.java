@@ -189,10 +189,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         }
                     }).start();
                  AudioDemo audio = audioStreams > 0 ? new AudioDemo(kafka.bootstrapServers(),
-                         config.flink().get(AudioEventsOptions.PREDICTIONS_TOPIC), audioStreams, out, quiet) : null;
+                         config.flink().get(AudioEventsOptions.PREDICTIONS_TOPIC), audioStreams, out, quiet,
+                         config.flink().get(AudioEventsOptions.MODEL)) : null;
                  AudioDemo av = avStreams > 0 ? new AudioDemo(kafka.bootstrapServers(),
                          config.flink().get(AudioVisualOptions.PREDICTIONS_TOPIC), avStreams, out, quiet, AV_AUDIO_TOPIC,
-                         config.flink().get(AudioVisualOptions.VIDEO_TOPIC)) : null;
+                         config.flink().get(AudioVisualOptions.VIDEO_TOPIC), config.flink().get(AudioVisualOptions.MODEL))
+                         : null;
                  SpeechDemo speech = speechStreams > 0 ? new SpeechDemo(kafka.bootstrapServers(),
                          config.flink().get(SpeechOptions.PREDICTIONS_TOPIC), speechStreams, out, quiet) : null;
                  MocapKafkaProducer producer = streams == 0 ? null : MocapKafkaProducer.builder()
